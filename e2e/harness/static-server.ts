@@ -1,0 +1,67 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+export interface StaticServer {
+  url: string;
+  /** Paths requested so far, in order, for tests that count network requests. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves folders under URL prefixes on 127.0.0.1. With `isolated`, every response carries
+ * COOP/COEP/CORP so pages are cross-origin isolated (SharedArrayBuffer, WASM threads).
+ */
+export async function startStaticServer(options: {
+  mounts: Record<string, string>;
+  isolated: boolean;
+}): Promise<StaticServer> {
+  const mounts = Object.entries(options.mounts).sort((a, b) => b[0].length - a[0].length);
+  const requests: string[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    if (options.isolated) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    }
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    if (!mount) return void res.writeHead(404).end('no mount');
+    const root = resolve(mount[1]);
+    const file = normalize(join(root, path.slice(mount[0].length) || 'index.html'));
+    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return void res.writeHead(404).end();
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': info.size,
+        'Cache-Control': 'no-store',
+      });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}

@@ -1,0 +1,2 @@
+export { EdgewiseError, type ErrorCode, isEdgewiseError } from './errors.js';
+export { type BackendCapabilities, detectBackends } from './inference/capabilities.js';

@@ -1,0 +1,26 @@
+// `npm start`: build what is needed, then serve the demo app and the server on 127.0.0.1:8080.
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const port = process.env.PORT ?? '8080';
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+
+const server = spawn(
+  process.execPath,
+  [
+    join(root, 'packages/server/dist/cli.js'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    port,
+    '--static',
+    join(root, 'packages/demo-app/dist'),
+    '--models',
+    join(root, 'models'),
+  ],
+  { stdio: 'inherit' },
+);
+console.log(`Edgewise demo: http://127.0.0.1:${port}/`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code) => process.exit(code ?? 0));
