@@ -6,11 +6,13 @@ export const ortDist = join(repoRoot, 'node_modules/onnxruntime-web/dist');
 export const vadDist = join(repoRoot, 'node_modules/@ricky0123/vad-web/dist');
 export const sdkDist = join(repoRoot, 'packages/sdk/dist');
 export const fixtures = join(repoRoot, 'e2e/fixtures');
+export const demoModels = join(repoRoot, 'models');
 
 /** The URL layout every e2e page relies on: our own copies of the runtimes, never a CDN. */
 export const defaultMounts = {
   '/': fixtures,
   '/vendor/onnxruntime-web/': ortDist,
   '/models/vad/': vadDist,
+  '/models/': demoModels,
   '/sdk/': sdkDist,
 };

@@ -58,7 +58,8 @@ function detectThreads(): BackendCapabilities['threads'] {
 }
 
 async function detectWebGpu(): Promise<BackendCapabilities['webgpu']> {
-  const gpu = (globalThis.navigator as (Navigator & { gpu?: GpuLike }) | undefined)?.gpu;
+  // Typed locally: @webgpu/types is not a dependency of the SDK, and may or may not be loaded by others.
+  const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) return { available: false, reason: 'navigator.gpu is missing: this browser has no WebGPU' };
   try {
     const adapter = await gpu.requestAdapter();
