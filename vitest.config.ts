@@ -8,7 +8,12 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'models/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'models/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'deploy/test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
   },
 });

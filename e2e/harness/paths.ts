@@ -5,6 +5,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const ortDist = join(repoRoot, 'node_modules/onnxruntime-web/dist');
 export const vadDist = join(repoRoot, 'node_modules/@ricky0123/vad-web/dist');
 export const sdkDist = join(repoRoot, 'packages/sdk/dist');
+export const liteRtWasm = join(repoRoot, 'node_modules/@litertjs/core/wasm');
 export const fixtures = join(repoRoot, 'e2e/fixtures');
 export const demoModels = join(repoRoot, 'models');
 
@@ -15,4 +16,7 @@ export const defaultMounts = {
   '/models/vad/': vadDist,
   '/models/': demoModels,
   '/sdk/': sdkDist,
+  // Where the SDK's worker imports its runtimes from (what the Vite plugin serves in an app).
+  '/edgewise/': ortDist,
+  '/edgewise/litert/': liteRtWasm,
 };

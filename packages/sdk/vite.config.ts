@@ -1,15 +1,25 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
-// Library build of the SDK: ESM, the worker emitted as its own chunk, runtimes left lazy.
+// Library build of the SDK: ESM, the worker emitted as its own chunk, runtimes left lazy. The Vite
+// plugin entry is Node code; its dependencies stay external.
 export default defineConfig({
+  // Relative URLs, so the worker chunk is found next to index.js wherever the SDK is served from.
+  base: './',
   resolve: { conditions: ['source', 'module', 'browser', 'production'] },
   build: {
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
-    lib: { entry: resolve(import.meta.dirname, 'src/index.ts'), formats: ['es'], fileName: 'index' },
+    lib: {
+      entry: {
+        index: resolve(import.meta.dirname, 'src/index.ts'),
+        vite: resolve(import.meta.dirname, 'src/vite-plugin.ts'),
+      },
+      formats: ['es'],
+    },
+    rollupOptions: { external: [/^node:/, 'vite', 'onnxruntime-web'] },
   },
   worker: { format: 'es' },
 });

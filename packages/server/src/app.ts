@@ -1,33 +1,200 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { collectorRoutes } from './collector/events-route.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { experimentsRoutes } from './experiments/experiments-routes.js';
+import { PolicyScheduler } from './experiments/policy-scheduler.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { logSerializers, REDACT_PATHS } from './http/log-redaction.js';
 import { addIsolationHeaders } from './isolation-headers.js';
+import { healthRoutes } from './observability/health-routes.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { installRequestMetrics } from './observability/request-metrics.js';
+import { ModelSource } from './predict/model-source.js';
+import { OnnxPredictor } from './predict/onnx-predictor.js';
+import { predictRoutes } from './predict/predict-routes.js';
+import { TaskRunner } from './predict/task-runner.js';
+import { readFileManifest } from './registry/file-manifest.js';
+import { registryRoutes } from './registry/registry-routes.js';
+import { resultsRoutes } from './results/results-routes.js';
+import { openStore } from './storage/open-store.js';
+import type { ExperimentDefinition } from './storage/records.js';
+import type { Store } from './storage/store.js';
 
 export interface ServerOptions {
   /** Folder with the built demo app (or any static site) served at `/`. */
   staticRoot?: string;
-  /** Folder with model files served at `/models/`. */
+  /** Folder with model files (and their manifest.json) served at `/models/`. */
   modelsRoot?: string;
-  logger?: boolean;
+  /** `true` for JSON logs at info level, or pino options (e.g. a `stream`); secrets are always redacted. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  /** An opened store; otherwise one is opened from `databaseUrl` (Postgres) or `sqlitePath`. */
+  store?: Store;
+  databaseUrl?: string;
+  /** SQLite file; default in memory (tests). The CLI defaults to .edgewise-data/edgewise.db. */
+  sqlitePath?: string;
+  /** Public, write-only keys clients send events and predictions with. */
+  writeKeys?: readonly string[];
+  /** Secret for registry and experiment writes; without it those endpoints answer 403. */
+  adminToken?: string;
+  /** Origins allowed to call the API from another site; none by default (same origin only). */
+  corsOrigins?: readonly string[];
+  /** Requests per minute per write key on /v1/events and /v1/predict (default 1200). */
+  rateLimitPerMinute?: number;
+  /** Largest /v1/events body (default 1 MiB). */
+  eventsBodyLimitBytes?: number;
+  /** Largest model upload (default 256 MiB). */
+  modelBodyLimitBytes?: number;
+  /** Experiments to create or update at start (e.g. from --experiments). */
+  experiments?: readonly ExperimentDefinition[];
+  /** How often bandit weights are recomputed (default 60 s; 0 = only on demand). */
+  policyIntervalMs?: number;
+  /** How long /readyz reports not-ready before the listener closes, for load balancers to notice (default 0). */
+  shutdownDelayMs?: number;
+  predictionCacheSize?: number;
 }
 
-export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
-  addIsolationHeaders(app);
+/** What the server holds besides Fastify, for the CLI and tests. */
+export interface EdgewiseContext {
+  store: Store;
+  metrics: ServerMetrics;
+  policies: PolicyScheduler;
+  tasks: TaskRunner;
+  isShuttingDown(): boolean;
+  /** Not ready → wait shutdownDelayMs → stop accepting → finish in-flight requests and tasks → close the store. */
+  shutdown(): Promise<void>;
+}
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+declare module 'fastify' {
+  interface FastifyInstance {
+    edgewise: EdgewiseContext;
+  }
+}
+
+function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = { redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: logSerializers };
+  return logger === true
+    ? { level: 'info', ...base }
+    : { level: logger.level ?? 'info', ...base, ...(logger.stream ? { stream: logger.stream } : {}) };
+}
+
+/** Builds the Edgewise server: collector, registry, policies, results, remote inference, dashboard. */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    bodyLimit: 1024 * 1024,
+    // Strict input: no type coercion or silent stripping, so a bad payload is refused, not reshaped.
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true },
+    },
+    return503OnClosing: true,
+  });
+  addIsolationHeaders(app);
+  installErrorHandler(app);
+
+  const store =
+    options.store ??
+    openStore({ databaseUrl: options.databaseUrl, sqlitePath: options.sqlitePath ?? ':memory:' });
+  await store.migrate();
+  for (const definition of options.experiments ?? []) await store.putExperiment(definition);
+
+  const metrics = new ServerMetrics();
+  installRequestMetrics(app, metrics);
+  const fileManifest = options.modelsRoot ? await readFileManifest(options.modelsRoot) : undefined;
+  const predictor = new OnnxPredictor(new ModelSource(store, fileManifest, options.modelsRoot), {
+    sessions: 8,
+    cachedPredictions: options.predictionCacheSize ?? 1000,
+  });
+  const tasks = new TaskRunner(store, predictor, app.log);
+  const policies = new PolicyScheduler(store, metrics, app.log);
+  const writeKeys = options.writeKeys ?? [];
+  const rateLimitPerMinute = options.rateLimitPerMinute ?? 1200;
+
+  let shuttingDown = false;
+  let shutdownPromise: Promise<void> | undefined;
+  app.decorate('edgewise', {
+    store,
+    metrics,
+    policies,
+    tasks,
+    isShuttingDown: () => shuttingDown,
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        shuttingDown = true;
+        if (options.shutdownDelayMs) await new Promise((r) => setTimeout(r, options.shutdownDelayMs));
+        await app.close();
+      })();
+      return shutdownPromise;
+    },
+  } satisfies EdgewiseContext);
+  app.addHook('onClose', async () => {
+    shuttingDown = true;
+    await policies.stop();
+    await tasks.drain();
+    await predictor.close();
+    await store.close();
+  });
+
+  await app.register(cors, {
+    origin: options.corsOrigins?.length ? [...options.corsOrigins] : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT'],
+    allowedHeaders: ['content-type', 'authorization', 'x-edgewise-key'],
+    // The SDK backs off by Retry-After on 429/503; cross-origin it can only read exposed headers.
+    exposedHeaders: ['retry-after', 'etag'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, { global: false });
+
+  await app.register(healthRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
+  await app.register(collectorRoutes, {
+    store,
+    metrics,
+    writeKeys,
+    rateLimitPerMinute,
+    bodyLimitBytes: options.eventsBodyLimitBytes ?? 1024 * 1024,
+  });
+  await app.register(experimentsRoutes, {
+    store,
+    policies,
+    adminToken: options.adminToken,
+    maxAgeSeconds: Math.max(1, Math.round((options.policyIntervalMs ?? 60_000) / 1000)),
+  });
+  await app.register(resultsRoutes, { store });
+  await app.register(registryRoutes, {
+    store,
+    adminToken: options.adminToken,
+    fileManifest,
+    modelBodyLimitBytes: options.modelBodyLimitBytes ?? 256 * 1024 * 1024,
+  });
+  await app.register(predictRoutes, { store, predictor, tasks, metrics, writeKeys, rateLimitPerMinute });
+  await app.register(dashboardRoutes);
 
   if (options.modelsRoot) {
     await app.register(fastifyStatic, {
       root: options.modelsRoot,
       prefix: '/models/',
       decorateReply: false,
-      immutable: false,
-      cacheControl: true,
       acceptRanges: true,
+      etag: true,
+      // Model files sit under versioned paths and never change; the manifest that names them does.
+      setHeaders: (reply, path) => {
+        reply.header(
+          'cache-control',
+          path.endsWith('manifest.json') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        );
+      },
     });
   }
   if (options.staticRoot) {
     await app.register(fastifyStatic, { root: options.staticRoot, prefix: '/', wildcard: true });
   }
+
+  app.addHook('onReady', async () => {
+    await tasks.resume();
+    policies.start(options.policyIntervalMs ?? 60_000);
+  });
   return app;
 }

@@ -2,34 +2,111 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from './app.js';
+import { readExperimentsFile } from './experiments/experiments-file.js';
 
-const { values } = parseArgs({
-  options: {
-    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
-    port: { type: 'string', default: process.env.PORT ?? '8080' },
-    static: { type: 'string' },
-    models: { type: 'string' },
-  },
-});
+const usage = `edgewise-server [--port 8080] [--host 127.0.0.1] [--models dir] [--static dir] [--db .edgewise-data/edgewise.db]
+                [--experiments experiments.json] [--cors-origin https://app.example]... [--policy-interval 60]
+env: DATABASE_URL (Postgres; else SQLite at --db), ADMIN_TOKEN, WRITE_KEYS (comma-separated pk_… keys),
+     CORS_ORIGINS (comma-separated), RATE_LIMIT_PER_MINUTE, SHUTDOWN_DELAY_MS, LOG_LEVEL`;
+
+function fail(message: string): never {
+  console.error(`edgewise-server: ${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+      port: { type: 'string', default: process.env.PORT ?? '8080' },
+      static: { type: 'string' },
+      models: { type: 'string' },
+      db: { type: 'string', default: process.env.EDGEWISE_DB ?? '.edgewise-data/edgewise.db' },
+      experiments: { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'policy-interval': { type: 'string', default: '60' },
+      help: { type: 'boolean' },
+    },
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  fail((error as Error).message);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`edgewise-server: --port must be an integer between 0 and 65535, got "${values.port}"`);
-  process.exit(2);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be an integer between 0 and 65535, got "${values.port}"`);
+const policySeconds = Number(values['policy-interval']);
+if (!Number.isFinite(policySeconds) || policySeconds < 0)
+  fail('--policy-interval must be seconds >= 0 (0 = on demand only)');
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const numberEnv = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) fail(`${name} must be a number >= 0, got "${raw}"`);
+  return n;
+};
+
+let writeKeys = list(process.env.WRITE_KEYS);
+if (writeKeys.length === 0) {
+  // Write keys are public anyway (they ship in pages); a fixed one keeps `npm start` working out of the box.
+  writeKeys = ['pk_demo'];
+  console.warn('edgewise-server: WRITE_KEYS is not set; accepting events with the demo key "pk_demo"');
+}
+const adminToken = process.env.ADMIN_TOKEN || undefined;
+if (!adminToken)
+  console.warn('edgewise-server: ADMIN_TOKEN is not set; registry and experiment writes are disabled');
+
+let experiments: Awaited<ReturnType<typeof readExperimentsFile>> = [];
+if (values.experiments) {
+  try {
+    experiments = await readExperimentsFile(resolve(values.experiments));
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }
 
 const app = await buildServer({
   ...(values.static ? { staticRoot: resolve(values.static) } : {}),
   ...(values.models ? { modelsRoot: resolve(values.models) } : {}),
+  ...(process.env.DATABASE_URL
+    ? { databaseUrl: process.env.DATABASE_URL }
+    : { sqlitePath: resolve(values.db) }),
+  logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  writeKeys,
+  ...(adminToken ? { adminToken } : {}),
+  corsOrigins: [...(values['cors-origin'] ?? []), ...list(process.env.CORS_ORIGINS)],
+  rateLimitPerMinute: numberEnv('RATE_LIMIT_PER_MINUTE', 1200),
+  shutdownDelayMs: numberEnv('SHUTDOWN_DELAY_MS', 0),
+  policyIntervalMs: policySeconds * 1000,
+  experiments,
 });
 const address = await app.listen({ host: values.host, port });
-console.log(`Edgewise server listening on ${address.replace('[::1]', 'localhost')}`);
+const store =
+  app.edgewise.store.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `SQLite ${resolve(values.db)}`;
+console.log(`Edgewise server listening on ${address.replace('[::1]', 'localhost')} (${store})`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    app.close().then(
+    app.edgewise.shutdown().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        console.error(`edgewise-server: shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
     );
   });
 }

@@ -52,4 +52,16 @@ export interface ModelManifest {
   schemaVersion: 1;
   generatedAt: string;
   models: Record<string, ModelEntry>;
+  /** Present on a signed manifest; see packages/sdk/docs/manifest.md. */
+  signature?: ManifestSignature;
+}
+
+/**
+ * An Ed25519 signature over the canonical JSON (RFC 8785) of the manifest without this field.
+ * `value` is the 64-byte signature in base64; `keyId` is free text that names the key for people.
+ */
+export interface ManifestSignature {
+  alg: 'Ed25519';
+  value: string;
+  keyId?: string;
 }

@@ -1,0 +1,126 @@
+import { EdgewiseError } from '../errors.js';
+import { createWithFallback } from './create-with-fallback.js';
+import type { EngineEvent, LoadedModel, LoadRequest } from './engine-types.js';
+import { liteRtAdapter } from './litert-adapter.js';
+import { onnxAdapter } from './onnx-adapter.js';
+import type { RuntimeAdapter, RuntimeSession } from './runtime-session.js';
+import type { Tensor } from './tensors.js';
+
+interface Entry {
+  request: LoadRequest;
+  session: RuntimeSession;
+  info: LoadedModel;
+  /** Set when the backend went away; the next run recreates the session further down the list. */
+  lost?: string;
+}
+
+function adapterFor(request: LoadRequest): RuntimeAdapter {
+  if (request.format === 'onnx') return onnxAdapter;
+  if (request.format === 'tflite') return liteRtAdapter;
+  throw new EdgewiseError(
+    'MODEL_FORMAT',
+    `unknown model format "${String(request.format)}": use 'onnx' or 'tflite'`,
+  );
+}
+
+/**
+ * Loads and runs models with the runtime each format needs, falling back across backends. Lives in the
+ * inference worker in a browser, and in the caller's thread in Node.
+ */
+export class InferenceEngine {
+  readonly #models = new Map<string, Entry>();
+  readonly #listeners = new Set<(event: EngineEvent) => void>();
+
+  onEvent(listener: (event: EngineEvent) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  #emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  async load(id: string, request: LoadRequest): Promise<LoadedModel> {
+    await this.dispose(id);
+    const entry = await this.#open(id, request, request.candidates);
+    this.#models.set(id, entry);
+    return entry.info;
+  }
+
+  async #open(id: string, request: LoadRequest, candidates: LoadRequest['candidates']): Promise<Entry> {
+    const adapter = adapterFor(request);
+    const usable = candidates.filter((c) => adapter.backends.includes(c.backend));
+    const result = await createWithFallback(
+      usable,
+      (candidate) =>
+        adapter.createSession(request.bytes, candidate, {
+          runtimeBaseUrl: request.runtimeBaseUrl,
+          ...(request.tfliteRuntime ? { tfliteRuntime: request.tfliteRuntime } : {}),
+        }),
+      (from, to) =>
+        this.#emit({ type: 'fallback', modelId: id, from: from.backend, to: to?.backend, error: from.error }),
+    );
+    const { session, candidate, failed } = result;
+    const after =
+      failed.length > 0 ? ` (after ${failed.map((f) => `${f.backend} failed: ${f.error}`).join('; ')})` : '';
+    const entry: Entry = {
+      request,
+      session,
+      info: {
+        backend: candidate.backend,
+        reason: `${candidate.reason}${after}`,
+        threads: candidate.threads,
+        runtime: adapter.name,
+        inputs: session.inputs,
+        outputs: session.outputs,
+        failed,
+      },
+    };
+    session.lost?.then((why) => {
+      entry.lost = why;
+    });
+    return entry;
+  }
+
+  #entry(id: string): Entry {
+    const entry = this.#models.get(id);
+    if (!entry) {
+      throw new EdgewiseError(
+        'DISPOSED',
+        `model ${id} is not loaded (disposed, or never loaded): load it again`,
+      );
+    }
+    return entry;
+  }
+
+  async run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    let entry = this.#entry(id);
+    if (entry.lost) entry = await this.#recover(id, entry, entry.lost);
+    return entry.session.run(feeds);
+  }
+
+  /** The GPU went away: reopen the model on the next backend in its list and say so. */
+  async #recover(id: string, entry: Entry, why: string): Promise<Entry> {
+    const rest = entry.request.candidates.filter((c) => c.backend !== entry.info.backend);
+    this.#emit({ type: 'fallback', modelId: id, from: entry.info.backend, to: rest[0]?.backend, error: why });
+    await entry.session.dispose().catch(() => undefined);
+    const next = await this.#open(id, entry.request, rest);
+    next.info.failed.unshift({ backend: entry.info.backend, error: why });
+    this.#models.set(id, next);
+    return next;
+  }
+
+  info(id: string): LoadedModel {
+    return this.#entry(id).info;
+  }
+
+  async dispose(id: string): Promise<void> {
+    const entry = this.#models.get(id);
+    if (!entry) return;
+    this.#models.delete(id);
+    await entry.session.dispose();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#models.keys()].map((id) => this.dispose(id)));
+  }
+}

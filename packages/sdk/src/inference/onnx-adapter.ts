@@ -1,0 +1,156 @@
+import type * as Ort from 'onnxruntime-web';
+import { EdgewiseError } from '../errors.js';
+import type { TensorDType, TensorSpec } from '../models/manifest-types.js';
+import type { BackendCandidate } from './backend-plan.js';
+import { isNode, type RuntimeAdapter, type RuntimeOptions, type RuntimeSession } from './runtime-session.js';
+import type { Tensor, TensorData } from './tensors.js';
+
+type OrtModule = typeof Ort;
+
+// A variable specifier keeps bundlers from pulling the 76 MB Node build into browser bundles.
+const NODE_PACKAGE = 'onnxruntime-web';
+
+const loaded = new Map<string, Promise<OrtModule>>();
+
+/**
+ * onnxruntime-web is never bundled with the SDK: in a browser it is imported from `runtimeBaseUrl` on
+ * first use, inside the worker. WebGPU needs ort.min.mjs (the JSEP build): the newer native WebGPU EP
+ * of ort.webgpu.min.mjs computes wrong results on some adapters (see e2e/README.md). Plain WASM
+ * takes the smaller ort.wasm.min.mjs.
+ */
+function loadOrt(candidate: BackendCandidate, options: RuntimeOptions): Promise<OrtModule> {
+  const key = isNode() ? 'node' : candidate.backend === 'webgpu' ? 'ort.min.mjs' : 'ort.wasm.min.mjs';
+  let module = loaded.get(key);
+  if (!module) {
+    module = (async () => {
+      const ort: OrtModule = isNode()
+        ? await import(/* @vite-ignore */ NODE_PACKAGE)
+        : await import(/* @vite-ignore */ new URL(key, options.runtimeBaseUrl).href);
+      if (!isNode()) ort.env.wasm.wasmPaths = new URL('.', new URL(key, options.runtimeBaseUrl)).href;
+      // Threads are fixed when the WASM instance starts; every later session shares them.
+      ort.env.wasm.numThreads = candidate.threads;
+      ort.env.logLevel = 'error';
+      return ort;
+    })();
+    module.catch(() => loaded.delete(key));
+    loaded.set(key, module);
+  }
+  return module;
+}
+
+const ORT_DTYPES: Partial<Record<string, TensorDType>> = {
+  float32: 'float32',
+  float16: 'float16',
+  int8: 'int8',
+  uint8: 'uint8',
+  int32: 'int32',
+  int64: 'int64',
+  bool: 'bool',
+};
+
+function specsOf(metadata: readonly Ort.InferenceSession.ValueMetadata[]): TensorSpec[] {
+  return metadata.map((m) => {
+    if (!m.isTensor) return { name: m.name, dtype: 'float32', shape: [] };
+    const dtype = ORT_DTYPES[m.type];
+    if (!dtype) {
+      throw new EdgewiseError(
+        'MODEL_FORMAT',
+        `model value "${m.name}" has dtype ${m.type}, which Edgewise does not pass yet (float32, float16, int8, uint8, int32, int64, bool)`,
+      );
+    }
+    return { name: m.name, dtype, shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? -1 : d)) };
+  });
+}
+
+function toOrtTensor(ort: OrtModule, spec: TensorSpec | undefined, tensor: Tensor): Ort.Tensor {
+  const type = spec?.dtype ?? 'float32';
+  return new ort.Tensor(type, tensor.data as never, tensor.dims);
+}
+
+function fromOrtTensor(value: Ort.Tensor): Tensor {
+  const data = value.data as TensorData;
+  // Copy out of the WASM heap view so the result stays valid after the next run and can be transferred.
+  const Ctor = data.constructor as new (source: ArrayLike<number | bigint>) => TensorData;
+  return { data: new Ctor(data as never), dims: [...value.dims] };
+}
+
+function looksLikeFormatError(message: string): boolean {
+  return /protobuf|parse|invalid model|Failed to load model|magic|unsupported model IR|opset|No Op registered|Could not find an implementation/i.test(
+    message,
+  );
+}
+
+class OnnxSession implements RuntimeSession {
+  readonly inputs: TensorSpec[];
+  readonly outputs: TensorSpec[];
+  readonly lost?: Promise<string>;
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly session: Ort.InferenceSession,
+    lost: Promise<string> | undefined,
+  ) {
+    this.inputs = specsOf(session.inputMetadata);
+    this.outputs = specsOf(session.outputMetadata);
+    if (lost) this.lost = lost;
+  }
+
+  async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    const ortFeeds: Record<string, Ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) {
+      ortFeeds[name] = toOrtTensor(
+        this.ort,
+        this.inputs.find((s) => s.name === name),
+        tensor,
+      );
+    }
+    const results = await this.session.run(ortFeeds);
+    const out: Record<string, Tensor> = {};
+    for (const name of this.session.outputNames) {
+      const value = results[name];
+      if (value) out[name] = fromOrtTensor(value);
+      value?.dispose();
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** ONNX models on onnxruntime-web: the webgpu (JSEP) and wasm execution providers, in a browser or in Node. */
+export const onnxAdapter: RuntimeAdapter = {
+  format: 'onnx',
+  name: 'onnxruntime-web',
+  backends: ['webgpu', 'wasm'],
+  async createSession(bytes, candidate, options) {
+    if (candidate.backend === 'remote') throw new Error('the remote backend does not run in the worker');
+    const ort = await loadOrt(candidate, options);
+    let session: Ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [candidate.backend],
+        graphOptimizationLevel: 'all',
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (looksLikeFormatError(message) && candidate.backend === 'wasm') {
+        throw new EdgewiseError(
+          'MODEL_FORMAT',
+          `onnxruntime-web cannot load this file as an ONNX model (${message}); check the file and its format in the manifest`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    let lost: Promise<string> | undefined;
+    if (candidate.backend === 'webgpu') {
+      const device = (await ort.env.webgpu.device) as unknown as
+        | { lost?: Promise<{ message?: string }> }
+        | undefined;
+      lost = device?.lost?.then((info) => `GPU device lost: ${info?.message || 'no reason given'}`);
+    }
+    return new OnnxSession(ort, session, lost);
+  },
+};

@@ -1,0 +1,179 @@
+import { EdgewiseError } from './errors.js';
+import type { Backend } from './inference/backend-plan.js';
+import { canBatch, concatRows, splitRows } from './inference/batch-tensors.js';
+import type { InferenceHost, LoadedModel } from './inference/engine-types.js';
+import { LruCache } from './inference/lru-cache.js';
+import { predictionKey } from './inference/prediction-key.js';
+import { remotePredict } from './inference/remote-predict.js';
+import type { NamedInputs, NamedOutputs, Tensor } from './inference/tensors.js';
+import { validateInputs } from './inference/validate-inputs.js';
+import type { ModelFormat, Quantization, TensorSpec } from './models/manifest-types.js';
+
+/** What was chosen for a loaded model, and why. */
+export interface ModelDescription {
+  name: string;
+  version: string;
+  /** The manifest variant used ('int8', 'tflite-fp32', …); undefined for the version's own file. */
+  variant: string | undefined;
+  format: ModelFormat;
+  quantization: Quantization;
+  backend: Backend;
+  backendReason: string;
+  runtime: string;
+  threads: number;
+  /** Where the bytes came from. */
+  source: 'network' | 'cache' | 'memory';
+  /** The experiment arm this model was loaded for, if any. */
+  arm: string | undefined;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+export interface PredictOptions {
+  /**
+   * Inputs are transferred to the worker, not copied, so their buffers are detached afterwards (as
+   * with postMessage). Pass true to keep them usable: they are copied first.
+   */
+  keepInputs?: boolean;
+}
+
+export interface ModelParts {
+  id: string;
+  host: InferenceHost | undefined;
+  description: ModelDescription;
+  /** Prediction cache entries; 0 turns the cache off (the default). */
+  cacheSize: number;
+  serverUrl: string | undefined;
+  /** Sent with remote predictions (the write key). */
+  serverHeaders?: Record<string, string>;
+  onPrediction?: (latencyMs: number) => void;
+  onReward?: (value: number) => Promise<void>;
+  onDispose: () => void;
+}
+
+function copyFeeds(feeds: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(
+    Object.entries(feeds).map(([n, t]) => [n, { data: t.data.slice() as Tensor['data'], dims: [...t.dims] }]),
+  );
+}
+
+/** A model loaded on one backend. `predict` validates inputs before anything reaches the runtime. */
+export class Model {
+  #description: ModelDescription;
+  #disposed = false;
+  readonly #cache: LruCache<string, NamedOutputs> | undefined;
+
+  constructor(private readonly parts: ModelParts) {
+    this.#description = parts.description;
+    this.#cache = parts.cacheSize > 0 ? new LruCache(parts.cacheSize) : undefined;
+  }
+
+  get name(): string {
+    return this.#description.name;
+  }
+  get version(): string {
+    return this.#description.version;
+  }
+  get backend(): Backend {
+    return this.#description.backend;
+  }
+  get arm(): string | undefined {
+    return this.#description.arm;
+  }
+  get source(): ModelDescription['source'] {
+    return this.#description.source;
+  }
+  get inputs(): TensorSpec[] {
+    return this.#description.inputs;
+  }
+  get outputs(): TensorSpec[] {
+    return this.#description.outputs;
+  }
+  /** Everything about the choice made, for display and logs. */
+  describe(): ModelDescription {
+    return { ...this.#description };
+  }
+
+  /** @internal the worker moved the model to another backend (a lost GPU). */
+  movedTo(loaded: Pick<LoadedModel, 'backend' | 'reason'>): void {
+    this.#description = { ...this.#description, backend: loaded.backend, backendReason: loaded.reason };
+  }
+
+  #check(): void {
+    if (this.#disposed) {
+      throw new EdgewiseError('DISPOSED', `model ${this.name}@${this.version} was disposed: load it again`);
+    }
+  }
+
+  async #run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    const { host, serverUrl, id } = this.parts;
+    const started = performance.now();
+    const outputs =
+      this.backend === 'remote' || !host
+        ? await remotePredict(serverUrl ?? '', { name: this.name, version: this.version }, feeds, {
+            ...(this.parts.serverHeaders ? { headers: this.parts.serverHeaders } : {}),
+          })
+        : await host.run(id, feeds);
+    this.parts.onPrediction?.(performance.now() - started);
+    return outputs;
+  }
+
+  /**
+   * Runs the model on named inputs and returns named outputs.
+   *
+   * @example
+   * const { probabilities } = await model.predict({ input: new Float32Array([5.1, 3.5, 1.4, 0.2]) });
+   */
+  async predict(inputs: NamedInputs, options: PredictOptions = {}): Promise<NamedOutputs> {
+    this.#check();
+    let feeds = validateInputs(this.inputs, inputs);
+    const key = this.#cache
+      ? await predictionKey(`${this.name}@${this.version}/${this.#description.variant ?? ''}`, feeds)
+      : '';
+    const hit = this.#cache?.get(key);
+    if (hit) return hit;
+    if (options.keepInputs) feeds = copyFeeds(feeds);
+    const outputs = await this.#run(feeds);
+    this.#cache?.set(key, outputs);
+    return outputs;
+  }
+
+  /**
+   * Runs many inputs: in one call stacked along the first dimension when every input's first dimension
+   * is dynamic, else one call per item. Inputs are copied, never detached.
+   */
+  async predictBatch(items: readonly NamedInputs[]): Promise<NamedOutputs[]> {
+    this.#check();
+    if (items.length === 0) return [];
+    const validated = items.map((item) => validateInputs(this.inputs, item));
+    if (!canBatch(this.inputs) || this.backend === 'remote') {
+      const results: NamedOutputs[] = [];
+      for (const feeds of validated) results.push(await this.#run(copyFeeds(feeds)));
+      return results;
+    }
+    const { feeds, rows } = concatRows(validated);
+    return splitRows(await this.#run(feeds), rows);
+  }
+
+  /** Sends a reward for this user's last exposure to the experiment this model was loaded for. */
+  async reward(value = 1): Promise<void> {
+    if (!this.parts.onReward) {
+      throw new EdgewiseError(
+        'EXPERIMENT_NOT_FOUND',
+        `model ${this.name} was not loaded for an experiment: pass { experiment } to ew.load(), or use ew.track()`,
+      );
+    }
+    if (!Number.isFinite(value))
+      throw new EdgewiseError('CONFIG', `reward must be a finite number, got ${value}`);
+    await this.parts.onReward(value);
+  }
+
+  /** Frees the session in the worker; the model cannot predict afterwards. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#cache?.clear();
+    this.parts.onDispose();
+    if (this.parts.host && this.backend !== 'remote') await this.parts.host.dispose(this.parts.id);
+  }
+}

@@ -1,0 +1,70 @@
+import type { PublicKeyInput } from './manifest-signature.js';
+import type { ModelArtifact, ModelVersion } from './manifest-types.js';
+import type { CachedModel } from './model-cache.js';
+import type { ProgressCallback } from './progress.js';
+import type { VersionRequest } from './resolve.js';
+import type { RetryPolicy } from './retry.js';
+import type { ModelStorage } from './storage.js';
+import type { VariantRequest } from './variant.js';
+
+export type Log = (message: string, details?: Record<string, unknown>) => void;
+
+export interface ModelStoreOptions extends RetryPolicy {
+  /** The manifest's URL; model URLs in it are relative to it. */
+  manifestUrl: string;
+  /** Ed25519 public key (raw 32 bytes, base64 or bytes): when set, only signed manifests are used. */
+  publicKey?: PublicKeyInput;
+  fetch?: typeof fetch;
+  /** IndexedDB database name for the cache; default 'edgewise-models'. */
+  cacheName?: string;
+  /** Where the cache lives; default IndexedDB (`idbStorage(cacheName)`). */
+  storage?: ModelStorage;
+  /** Ask for persistent storage (navigator.storage.persist()) on the first load. */
+  persist?: boolean;
+  /** Hears what the store decided and why (retries, evictions, fallbacks). */
+  log?: Log;
+}
+
+export interface LoadOptions extends VersionRequest, VariantRequest {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** Fall back to an earlier good version on retirement, failed integrity or no network; default true. */
+  rollback?: boolean;
+}
+
+export interface ResolvedModel {
+  name: string;
+  version: string;
+  variantId: string;
+  artifact: ModelArtifact;
+  versionInfo: ModelVersion;
+  /** The artifact's absolute URL. */
+  url: string;
+  cacheKey: string;
+  /** The version asked for, when an earlier one is used instead (it was retired, or failed). */
+  rolledBackFrom?: string;
+}
+
+export interface FetchedModel extends ResolvedModel {
+  /** Checked against the manifest's sha256; never anything else. */
+  bytes: Uint8Array;
+  source: 'network' | 'cache';
+  /** Where the manifest came from: 'cache' means the network was unreachable. */
+  manifestSource: 'network' | 'cache';
+  /** Whether the bytes are in the cache now (false when storage was full even after eviction). */
+  cached: boolean;
+}
+
+/** The cache verbs an app needs: what is stored, how big, and what to fetch ahead or forget. */
+export interface ModelCacheApi {
+  list(): Promise<CachedModel[]>;
+  /** Bytes of all cached model files. */
+  size(): Promise<number>;
+  /** Removes a model's cached files (one version, or all); returns how many. */
+  delete(name: string, version?: string): Promise<number>;
+  /** Downloads and caches a version now (e.g. on Wi-Fi) without using it; QUOTA if it cannot be stored. */
+  prefetch(name: string, options?: Omit<LoadOptions, 'rollback'>): Promise<CachedModel>;
+  clear(): Promise<void>;
+  /** Asks the browser to keep this origin's storage under pressure; true if granted. */
+  persist(): Promise<boolean>;
+}

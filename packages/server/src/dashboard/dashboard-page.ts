@@ -1,0 +1,182 @@
+/**
+ * The /dashboard page: one self-contained HTML document (no CDN, so it works behind COEP and offline)
+ * whose script lists experiments and draws three SVG plots per experiment from the JSON endpoints:
+ * arm allocation over time, reward rate per arm, and each arm's difference from control with its
+ * always-valid confidence sequence.
+ */
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Edgewise dashboard</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1f24; background: #fafafa; }
+  h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+  section.experiment { background: #fff; border: 1px solid #d8dde3; border-radius: 8px; padding: 1rem; margin-bottom: 1.5rem; }
+  h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
+  .meta, .verdict { color: #57606a; margin: .25rem 0 .75rem; }
+  table { border-collapse: collapse; margin-bottom: .75rem; }
+  th, td { padding: .25rem .6rem; border-bottom: 1px solid #eaeef2; text-align: right; }
+  th:first-child, td:first-child { text-align: left; }
+  .plots { display: flex; flex-wrap: wrap; gap: 1rem; }
+  figure { margin: 0; }
+  figcaption { font-weight: 600; margin-bottom: .25rem; }
+  svg { background: #fff; border: 1px solid #eaeef2; }
+  .empty { color: #57606a; font-style: italic; }
+  .error { color: #b42318; }
+</style>
+</head>
+<body>
+<h1>Edgewise experiments</h1>
+<div id="status">Loading…</div>
+<main id="experiments"></main>
+<script type="module">
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+const NS = 'http://www.w3.org/2000/svg';
+const W = 420, H = 220, PAD = { l: 44, r: 10, t: 10, b: 28 };
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+function svgEl(tag, attrs = {}) {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+const fmt = (x, d = 3) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toFixed(d));
+
+/** A line chart: series = [{ name, color, points: [{ t, y, lo?, hi? }] }], y in [yMin, yMax]. */
+function chart(kind, series, yMin, yMax) {
+  const svg = svgEl('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, 'data-plot': kind, role: 'img' });
+  const all = series.flatMap((s) => s.points);
+  if (all.length === 0) return svg;
+  const t0 = Math.min(...all.map((p) => p.t)), t1 = Math.max(...all.map((p) => p.t));
+  const x = (t) => PAD.l + (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0)) * (W - PAD.l - PAD.r);
+  const y = (v) => H - PAD.b - ((Math.min(Math.max(v, yMin), yMax) - yMin) / (yMax - yMin || 1)) * (H - PAD.t - PAD.b);
+  if (yMin < 0 && yMax > 0) {
+    svg.append(svgEl('line', { x1: PAD.l, x2: W - PAD.r, y1: y(0), y2: y(0), stroke: '#57606a', 'stroke-dasharray': '4 3', 'data-zero': '' }));
+  }
+  for (const tick of [yMin, (yMin + yMax) / 2, yMax]) {
+    svg.append(svgEl('line', { x1: PAD.l, x2: W - PAD.r, y1: y(tick), y2: y(tick), stroke: '#eaeef2' }));
+    const label = svgEl('text', { x: PAD.l - 4, y: y(tick) + 4, 'text-anchor': 'end', 'font-size': 10, fill: '#57606a' });
+    label.textContent = fmt(tick, 2);
+    svg.append(label);
+  }
+  for (const [label, t] of [[new Date(t0).toLocaleTimeString(), t0], [new Date(t1).toLocaleTimeString(), t1]]) {
+    const text = svgEl('text', { x: x(t), y: H - 8, 'text-anchor': t === t0 ? 'start' : 'end', 'font-size': 10, fill: '#57606a' });
+    text.textContent = label;
+    svg.append(text);
+  }
+  for (const s of series) {
+    const band = s.points.filter((p) => p.lo !== undefined && p.hi !== undefined && p.lo !== null && p.hi !== null);
+    if (band.length > 0) {
+      const upper = band.map((p) => x(p.t) + ',' + y(p.hi));
+      const lower = band.slice().reverse().map((p) => x(p.t) + ',' + y(p.lo));
+      svg.append(svgEl('polygon', { points: upper.concat(lower).join(' '), fill: s.color, 'fill-opacity': 0.15, 'data-band': s.name }));
+    }
+    const d = s.points.map((p, i) => (i ? 'L' : 'M') + x(p.t).toFixed(1) + ' ' + y(p.y).toFixed(1)).join(' ');
+    svg.append(svgEl('path', { d, fill: 'none', stroke: s.color, 'stroke-width': 2, 'data-series': s.name }));
+    for (const p of s.points) svg.append(svgEl('circle', { cx: x(p.t), cy: y(p.y), r: 2.5, fill: s.color }));
+  }
+  return svg;
+}
+
+function legend(arms) {
+  const p = el('p', { class: 'meta' });
+  arms.forEach((arm, i) => {
+    const swatch = el('span', { style: 'display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;background:' + COLORS[i % COLORS.length] });
+    p.append(swatch, document.createTextNode(arm));
+  });
+  return p;
+}
+
+async function getJson(url) {
+  const res = await fetch(url, { cache: 'no-store' });
+  if (!res.ok) throw new Error(url + ': ' + res.status + ' ' + (await res.text()));
+  return res.json();
+}
+
+async function renderExperiment(exp) {
+  const section = el('section', { class: 'experiment', 'data-experiment': exp.key });
+  section.append(el('h2', {}, exp.key));
+  section.append(el('p', { class: 'meta' }, exp.type + (exp.policy ? ' · ' + exp.policy : '') + ' · policy v' + exp.policyVersion + ' · seed ' + exp.seed));
+  const [results, timeline] = await Promise.all([
+    getJson('/v1/experiments/' + encodeURIComponent(exp.key) + '/results'),
+    getJson('/v1/experiments/' + encodeURIComponent(exp.key) + '/timeline'),
+  ]);
+  const table = el('table');
+  const head = el('tr');
+  for (const h of ['arm', 'weight', 'exposures', 'rewards', 'reward sum', 'rate', 'P(beat control)']) head.append(el('th', {}, h));
+  table.append(head);
+  for (const arm of results.arms) {
+    const row = el('tr', { 'data-arm': arm.name });
+    const weight = exp.arms.find((a) => a.name === arm.name)?.weight;
+    for (const v of [arm.name + (arm.control && arm.name !== 'control' ? ' (control)' : ''), fmt(weight), String(arm.exposures), String(arm.rewardCount), fmt(arm.rewardSum, 2), fmt(arm.rate), fmt(arm.probabilityToBeatControl)]) {
+      row.append(el('td', {}, v));
+    }
+    table.append(row);
+  }
+  section.append(table);
+  section.append(el('p', { class: 'verdict', 'data-verdict': results.verdict?.decision ?? '' }, results.verdict?.summary ?? ''));
+  const arms = timeline.arms;
+  const color = (name) => COLORS[arms.indexOf(name) % COLORS.length];
+  section.append(legend(arms));
+  if (timeline.points.length === 0) {
+    section.append(el('p', { class: 'empty' }, 'No events yet.'));
+    return section;
+  }
+  const allocation = arms.map((name) => ({
+    name, color: color(name),
+    points: timeline.points.filter((p) => p.arm === name).map((p) => ({ t: p.t, y: p.share })),
+  }));
+  const rates = arms.map((name) => ({
+    name, color: color(name),
+    points: timeline.points.filter((p) => p.arm === name && p.rate !== null).map((p) => ({ t: p.t, y: p.rate })),
+  }));
+  const diffs = arms.slice(1).map((name) => ({
+    name, color: color(name),
+    points: timeline.points.filter((p) => p.arm === name && p.diff !== null).map((p) => ({ t: p.t, y: p.diff, lo: p.csLower, hi: p.csUpper })),
+  }));
+  const rateMax = Math.max(0.05, ...timeline.points.map((p) => p.rate ?? 0)) * 1.05;
+  const bounds = timeline.points.flatMap((p) => [p.csLower, p.csUpper, p.diff]).filter((v) => v !== null && Number.isFinite(v));
+  const diffMin = Math.min(-0.01, ...bounds), diffMax = Math.max(0.01, ...bounds);
+  const plots = el('div', { class: 'plots' });
+  const f1 = el('figure');
+  f1.append(el('figcaption', {}, 'Arm allocation over time (share of exposures)'), chart('allocation', allocation, 0, 1));
+  const f2 = el('figure');
+  f2.append(el('figcaption', {}, 'Reward rate per arm (cumulative)'), chart('rates', rates, 0, rateMax));
+  const f3 = el('figure');
+  const level = Math.round((1 - timeline.alpha) * 100);
+  f3.append(el('figcaption', {}, 'Difference from ' + arms[0] + ' with ' + level + '% confidence sequence'), chart('differences', diffs, diffMin, diffMax));
+  plots.append(f1, f2, f3);
+  section.append(plots);
+  return section;
+}
+
+async function main() {
+  const status = document.getElementById('status');
+  const main = document.getElementById('experiments');
+  try {
+    const { experiments } = await getJson('/v1/experiments');
+    if (experiments.length === 0) {
+      status.textContent = 'No experiments yet. Create one with POST /v1/experiments or --experiments.';
+      return;
+    }
+    for (const exp of experiments) main.append(await renderExperiment(exp));
+    status.textContent = experiments.length + ' experiment' + (experiments.length === 1 ? '' : 's');
+    document.body.dataset.ready = 'true';
+  } catch (error) {
+    status.className = 'error';
+    status.textContent = 'Could not load: ' + error.message;
+    document.body.dataset.ready = 'error';
+  }
+}
+main();
+</script>
+</body>
+</html>
+`;

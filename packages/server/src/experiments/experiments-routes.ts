@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { ServerError } from '../errors.js';
+import { checkAdmin } from '../http/auth.js';
+import type { ExperimentDefinition } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
+import { checkExperiment, experimentSchema } from './experiment-schema.js';
+import type { PolicyScheduler } from './policy-scheduler.js';
+import { serveExperiment } from './served-experiment.js';
+
+export interface ExperimentsOptions {
+  store: Store;
+  policies: PolicyScheduler;
+  adminToken: string | undefined;
+  /** How long clients and CDNs may reuse GET /v1/experiments. */
+  maxAgeSeconds: number;
+}
+
+const keyParams = {
+  type: 'object',
+  required: ['key'],
+  properties: { key: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
+} as const;
+
+/**
+ * GET /v1/experiments (public, cacheable, ETag), POST /v1/experiments (admin: create or replace),
+ * POST /v1/experiments/:key/policy (admin: recompute bandit weights now).
+ */
+export async function experimentsRoutes(app: FastifyInstance, options: ExperimentsOptions): Promise<void> {
+  const { store } = options;
+  const admin = async (request: Parameters<typeof checkAdmin>[0]) => checkAdmin(request, options.adminToken);
+
+  app.get('/v1/experiments', async (request, reply) => {
+    const experiments = (await store.listExperiments()).map(serveExperiment);
+    const etag = `"${createHash('sha256').update(JSON.stringify(experiments)).digest('base64url').slice(0, 27)}"`;
+    reply
+      .header(
+        'cache-control',
+        `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.maxAgeSeconds}`,
+      )
+      .header('etag', etag);
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+    return { experiments };
+  });
+
+  app.get('/v1/experiments/:key', { schema: { params: keyParams } }, async (request) => {
+    const { key } = request.params as { key: string };
+    const record = await store.getExperiment(key);
+    if (!record)
+      throw new ServerError('NOT_FOUND', `no experiment "${key}"; POST /v1/experiments creates one`);
+    return serveExperiment(record);
+  });
+
+  app.post(
+    '/v1/experiments',
+    { onRequest: admin, schema: { body: experimentSchema } },
+    async (request, reply) => {
+      const definition = checkExperiment(request.body as ExperimentDefinition);
+      const before = await store.getExperiment(definition.key);
+      const record = await store.putExperiment(definition);
+      return reply.status(before ? 200 : 201).send(serveExperiment(record));
+    },
+  );
+
+  app.post(
+    '/v1/experiments/:key/policy',
+    { onRequest: admin, schema: { params: keyParams } },
+    async (request) => {
+      const { key } = request.params as { key: string };
+      const record = await store.getExperiment(key);
+      if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
+      if (record.type !== 'bandit') {
+        throw new ServerError(
+          'CONFLICT',
+          `"${key}" is an A/B test; only bandit experiments have a policy to recompute`,
+        );
+      }
+      return serveExperiment(await options.policies.recompute(key));
+    },
+  );
+}

@@ -1,0 +1,63 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { ServerError } from '../errors.js';
+import type { ServerMetrics } from '../observability/metrics.js';
+import type { ExperimentRecord } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
+import { policyWeights } from './policy-weights.js';
+
+/**
+ * Recomputes bandit weights from the arm aggregates on a timer and on demand. Each save is a new
+ * policyVersion; a save that lost a race with another replica is simply re-read.
+ */
+export class PolicyScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly metrics: ServerMetrics,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async recompute(key: string): Promise<ExperimentRecord> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const record = await this.store.getExperiment(key);
+      if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
+      if (record.type !== 'bandit') return record;
+      const weights = policyWeights(record, await this.store.aggregates(key));
+      const saved = await this.store.savePolicy(key, weights, record.policyVersion);
+      if (saved) {
+        this.metrics.policyRuns.inc({ policy: record.policy ?? 'thompson' });
+        return saved;
+      }
+    }
+    return (await this.store.getExperiment(key)) as ExperimentRecord;
+  }
+
+  /**
+   * Recomputes every bandit whose policy is older than `minAgeMs`: with several replicas on one
+   * database, whichever runs first does the work and the others see a fresh policy and skip.
+   */
+  async recomputeAll(minAgeMs = 0): Promise<void> {
+    const now = Date.now();
+    for (const record of await this.store.listExperiments()) {
+      if (record.type === 'bandit' && now - record.updatedAt >= minAgeMs) await this.recompute(record.key);
+    }
+  }
+
+  /** Runs every `intervalMs` (0 disables); a slow run is never overlapped by the next. */
+  start(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.running = this.running
+        .then(() => this.recomputeAll(intervalMs * 0.9))
+        .catch((error: unknown) => this.log.error({ err: error }, 'policy recompute failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

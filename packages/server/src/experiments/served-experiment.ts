@@ -1,0 +1,31 @@
+import type { ExperimentRecord } from '../storage/records.js';
+
+/** An experiment as clients receive it: the weights to assign with, and the policy version they came from. */
+export interface ServedExperiment {
+  key: string;
+  type: 'ab' | 'bandit';
+  seed: number | string;
+  arms: { name: string; model: string; version: string; weight: number }[];
+  policy?: string;
+  policyVersion: number;
+  /** The last policy run's weights (index-aligned with arms, already applied to them); null before one. */
+  policyWeights: number[] | null;
+}
+
+/** Bandits serve their latest policy weights; A/B tests (and bandits before a first run) their configured ones, normalised. */
+export function serveExperiment(record: ExperimentRecord): ServedExperiment {
+  const raw = record.policyWeights ?? record.arms.map((a) => a.weight);
+  const total = raw.reduce((s, w) => s + w, 0);
+  return {
+    key: record.key,
+    type: record.type,
+    seed: record.seed,
+    arms: record.arms.map((arm, i) => ({
+      ...arm,
+      weight: total > 0 ? (raw[i] ?? 0) / total : 1 / record.arms.length,
+    })),
+    ...(record.policy ? { policy: record.policy } : {}),
+    policyVersion: record.policyVersion,
+    policyWeights: record.policyWeights,
+  };
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import * as ort from 'onnxruntime-web';
+import { ServerError } from '../errors.js';
+import { Lru } from './lru.js';
+import type { ModelSource } from './model-source.js';
+import { fromOrtTensor, type TensorJson, toOrtTensor } from './tensor-json.js';
+
+export interface PredictRequest {
+  model: string;
+  version?: string;
+  channel?: string;
+  inputs: Record<string, TensorJson>;
+}
+
+export interface PredictResponse {
+  model: string;
+  version: string;
+  outputs: Record<string, { dims: number[]; dtype: string; data: (number | string)[] }>;
+  cached: boolean;
+}
+
+/**
+ * Remote inference with onnxruntime-web's WASM backend running in Node (onnxruntime-node's install
+ * script downloads binaries from the internet, which this build cannot reach). Sessions and recent
+ * answers are kept in bounded LRUs keyed by the model's sha256, so a new version never hits a stale entry.
+ */
+export class OnnxPredictor {
+  private readonly sessions: Lru<string, Promise<ort.InferenceSession>>;
+  private readonly answers: Lru<string, PredictResponse['outputs']>;
+
+  constructor(
+    private readonly source: ModelSource,
+    limits: { sessions: number; cachedPredictions: number },
+  ) {
+    // One thread: Node has no worker files for ORT's threaded WASM, and requests run concurrently anyway.
+    ort.env.wasm.numThreads = 1;
+    this.sessions = new Lru(limits.sessions, (s) => {
+      s.then((session) => session.release()).catch(() => {});
+    });
+    this.answers = new Lru(limits.cachedPredictions);
+  }
+
+  get cacheSize(): number {
+    return this.answers.size;
+  }
+
+  private session(
+    sha256: string,
+    load: () => Promise<Uint8Array>,
+    label: string,
+  ): Promise<ort.InferenceSession> {
+    let session = this.sessions.get(sha256);
+    if (!session) {
+      session = load().then(async (bytes) => {
+        try {
+          return await ort.InferenceSession.create(bytes);
+        } catch (error) {
+          throw new ServerError(
+            'BAD_REQUEST',
+            `onnxruntime cannot load ${label}: ${(error as Error).message}`,
+          );
+        }
+      });
+      session.catch(() => {
+        if (this.sessions.peek(sha256) === session) this.sessions.delete(sha256);
+      });
+      this.sessions.set(sha256, session);
+    }
+    return session;
+  }
+
+  async predict(request: PredictRequest): Promise<PredictResponse> {
+    const model = await this.source.resolve(request.model, request.version, request.channel);
+    const label = `${model.name}@${model.version}`;
+    const key = createHash('sha256')
+      .update(model.sha256)
+      .update(JSON.stringify(request.inputs))
+      .digest('hex');
+    const hit = this.answers.get(key);
+    if (hit) return { model: model.name, version: model.version, outputs: hit, cached: true };
+
+    const session = await this.session(model.sha256, model.load, label);
+    const given = Object.keys(request.inputs).sort();
+    const wanted = [...session.inputNames].sort();
+    if (given.join() !== wanted.join()) {
+      throw new ServerError(
+        'BAD_REQUEST',
+        `body: inputs must be exactly ${wanted.join(', ')} for ${label}; got ${given.join(', ')}`,
+      );
+    }
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const name of given) feeds[name] = toOrtTensor(ort, name, request.inputs[name] as TensorJson);
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await session.run(feeds);
+    } catch (error) {
+      throw new ServerError('BAD_REQUEST', `${label} rejected the inputs: ${(error as Error).message}`);
+    }
+    const outputs: PredictResponse['outputs'] = {};
+    for (const [name, tensor] of Object.entries(results)) outputs[name] = fromOrtTensor(tensor);
+    this.answers.set(key, outputs);
+    return { model: model.name, version: model.version, outputs, cached: false };
+  }
+
+  async close(): Promise<void> {
+    this.sessions.clear();
+  }
+}

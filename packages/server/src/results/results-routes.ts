@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { ServerError } from '../errors.js';
+import type { Store } from '../storage/store.js';
+import { isBinary } from './arm-stats.js';
+import { ALPHA, computeResults } from './compute-results.js';
+import { buildTimeline } from './timeline.js';
+
+const keyParams = {
+  type: 'object',
+  required: ['key'],
+  properties: { key: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
+} as const;
+
+/**
+ * GET /v1/experiments/:key/results: per-arm statistics and a verdict.
+ * GET /v1/experiments/:key/timeline?bucketSeconds=60: the dashboard's series.
+ */
+export async function resultsRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {
+  const { store } = options;
+
+  app.get('/v1/experiments/:key/results', { schema: { params: keyParams } }, async (request, reply) => {
+    const { key } = request.params as { key: string };
+    const record = await store.getExperiment(key);
+    if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
+    reply.header('cache-control', 'no-cache');
+    return computeResults(record, await store.aggregates(key));
+  });
+
+  app.get(
+    '/v1/experiments/:key/timeline',
+    {
+      schema: {
+        params: keyParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { bucketSeconds: { type: 'string', pattern: '^[1-9][0-9]{0,6}$' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { key } = request.params as { key: string };
+      const { bucketSeconds } = request.query as { bucketSeconds?: string };
+      const record = await store.getExperiment(key);
+      if (!record)
+        throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
+      const bucketMs = Number(bucketSeconds ?? 60) * 1000;
+      const metric = isBinary(await store.aggregates(key)) ? 'proportion' : 'mean';
+      const series = buildTimeline(record, await store.timeline(key, bucketMs), metric);
+      reply.header('cache-control', 'no-cache');
+      return { key, bucketMs, alpha: ALPHA, ...series, policy: await store.policyHistory(key) };
+    },
+  );
+}

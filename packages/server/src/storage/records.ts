@@ -1,0 +1,121 @@
+/** The rows the server keeps, the same whichever database holds them. */
+
+export type EventType = 'exposure' | 'prediction' | 'reward';
+
+/** One client event, normalised: `ts` in epoch milliseconds, absent numbers as null. */
+export interface EventRecord {
+  id: string;
+  type: EventType;
+  userId: string;
+  experiment: string;
+  arm: string;
+  probability: number;
+  modelVersion: string;
+  value: number | null;
+  latencyMs: number | null;
+  ts: number;
+}
+
+export interface IngestResult {
+  /** Events stored for the first time. */
+  accepted: number;
+  /** Events whose id was already stored (a retry), dropped. */
+  duplicates: number;
+}
+
+/** Running totals per experiment arm, updated in the same transaction as the events they count. */
+export interface ArmAggregate {
+  experiment: string;
+  arm: string;
+  exposures: number;
+  predictions: number;
+  rewardCount: number;
+  rewardSum: number;
+  rewardSumSq: number;
+}
+
+/** Exposures and rewards of one arm in one time bucket, for the dashboard's plots. */
+export interface TimelinePoint {
+  /** Start of the bucket, epoch ms. */
+  bucket: number;
+  arm: string;
+  exposures: number;
+  rewardCount: number;
+  rewardSum: number;
+  rewardSumSq: number;
+}
+
+export type PolicyName = 'thompson' | 'ucb1' | 'epsilon-greedy';
+
+export interface ExperimentArm {
+  name: string;
+  model: string;
+  version: string;
+  weight: number;
+}
+
+/** What an admin defines. */
+export interface ExperimentDefinition {
+  key: string;
+  type: 'ab' | 'bandit';
+  seed: number | string;
+  arms: ExperimentArm[];
+  policy?: PolicyName;
+}
+
+/** A definition plus the policy state the server owns. */
+export interface ExperimentRecord extends ExperimentDefinition {
+  policyVersion: number;
+  /** Bandit weights from the last policy run, index-aligned with arms; null before the first run. */
+  policyWeights: number[] | null;
+  updatedAt: number;
+}
+
+export interface PolicySnapshot {
+  policyVersion: number;
+  weights: number[];
+  createdAt: number;
+}
+
+export type VersionStatus = 'candidate' | 'approved' | 'retired';
+
+export interface TensorSpec {
+  name: string;
+  dtype: string;
+  shape: (number | string)[];
+}
+
+/** A model version published to the registry (its bytes are stored beside it). */
+export interface ModelVersionRecord {
+  name: string;
+  version: string;
+  format: 'onnx' | 'tflite';
+  quantization: string;
+  sha256: string;
+  bytes: number;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  metrics?: Record<string, number>;
+  labels?: string[];
+  status: VersionStatus;
+  createdAt: number;
+}
+
+export interface ChannelRecord {
+  name: string;
+  channel: string;
+  version: string;
+}
+
+export type TaskStatus = 'pending' | 'done' | 'failed';
+
+/** An async prediction: its request, and its result once done. Kept in the store so any replica can answer. */
+export interface TaskRecord {
+  id: string;
+  status: TaskStatus;
+  request: unknown;
+  result: unknown | null;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,102 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { wireEvent } from './support/events.js';
+import { ADMIN_TOKEN, adminHeaders, testServer, WRITE_KEY, writeHeaders } from './support/server.js';
+
+describe('observability and hardening', () => {
+  it('exports Prometheus metrics: requests, latency, events ingested, duplicates dropped', async () => {
+    const app = await testServer();
+    const events = [wireEvent(), wireEvent()];
+    await app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
+    await app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
+    const text = res.body;
+    expect(text).toContain('edgewise_events_ingested_total 2');
+    expect(text).toContain('edgewise_events_duplicates_dropped_total 2');
+    expect(text).toContain('edgewise_http_requests_total{method="POST",route="/v1/events",status="200"} 2');
+    expect(text).toMatch(
+      /edgewise_http_request_duration_seconds_bucket\{method="POST",route="\/v1\/events",le="\+Inf"\} 2/,
+    );
+    await app.close();
+  });
+
+  it('is ready while the database answers, and not once shutdown begins', async () => {
+    const app = await testServer({ shutdownDelayMs: 1 });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      ready: true,
+      store: 'sqlite',
+    });
+    const closing = app.edgewise.shutdown();
+    const res = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    await closing;
+  });
+
+  it('never writes write keys or the admin token to the log', async () => {
+    let log = '';
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        log += chunk.toString();
+        done();
+      },
+    });
+    const app = await testServer({ logger: { level: 'trace', stream } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: writeHeaders,
+      payload: { events: [wireEvent()] },
+    });
+    await app.inject({
+      method: 'POST',
+      url: `/v1/events?key=${WRITE_KEY}`,
+      payload: { events: [wireEvent()] },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      headers: adminHeaders,
+      payload: { bad: true },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'x-edgewise-key': WRITE_KEY },
+      payload: '{',
+    });
+    await app.close();
+    expect(log).toContain('/v1/events');
+    expect(log).toContain('key=[redacted]');
+    expect(log).not.toContain(WRITE_KEY);
+    expect(log).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('answers CORS preflights only for allowed origins', async () => {
+    const app = await testServer({ corsOrigins: ['https://shop.example'] });
+    const preflight = (origin: string) =>
+      app.inject({
+        method: 'OPTIONS',
+        url: '/v1/events',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,authorization',
+        },
+      });
+    expect((await preflight('https://shop.example')).headers['access-control-allow-origin']).toBe(
+      'https://shop.example',
+    );
+    expect((await preflight('https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+
+  it('serves the dashboard page', async () => {
+    const app = await testServer();
+    const res = await app.inject({ method: 'GET', url: '/dashboard' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('/v1/experiments');
+    await app.close();
+  });
+});
