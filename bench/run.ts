@@ -1,70 +1,210 @@
-// `npm run bench`: Silero VAD v5 per-frame latency on each backend in headless Chromium, side by side with
-// onnxruntime-web in Node in the same run. Prints a table and writes bench/results/silero-<date>.json.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `npm run bench`: what users of Edgewise care about, side by side in one run — inference against
+// onnxruntime-web (direct and proxy worker) and TFLite runtimes, int8 vs fp32, start-up, assignment,
+// bundle size and the collector under load. Prints one table with each goal beside its figure, writes
+// bench/results/bench-<date>.json and bench/README.md.
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
-import { makeFrames, runSilero } from '../e2e/fixtures/silero/signal.js';
+import { assignArm } from '@edgewise/sdk';
 import { launchChromium } from '../e2e/harness/chromium.js';
-import { defaultMounts, repoRoot, vadDist } from '../e2e/harness/paths.js';
-import { runSileroInWorker } from '../e2e/harness/silero-page.js';
+import { repoRoot, sdkDist } from '../e2e/harness/paths.js';
 import { startStaticServer } from '../e2e/harness/static-server.js';
-import { summarize } from './stats.js';
+import { runAssignment } from './assignment.js';
+import { openBenchPage } from './bench-page.js';
+import { downloads, entrySize, largestModules, treeShakenGzip } from './bundle.js';
+import { kb } from './format.js';
+import type { Row } from './goals.js';
+import { type CaseResult, type InferenceCase, runCase } from './inference.js';
+import { detailLines, inferenceRows } from './inference-rows.js';
+import { benchMounts, fileForPath } from './mounts.js';
+import { writeReadme } from './readme.js';
+import { closingNote, formatTable } from './report.js';
+import { assignmentRows, bundleRows, precisionRows, serverRows, startupRows } from './rows.js';
+import { runServerLoad } from './server.js';
+import { runStartup, summarizeStartup } from './startup.js';
 
-const FRAMES = 200;
-const WARMUP = 10;
+const began = Date.now();
+const log = (message: string) => console.log(`[${((Date.now() - began) / 1000).toFixed(0)} s] ${message}`);
 
-ort.env.wasm.numThreads = 1;
-const session = await ort.InferenceSession.create(`${vadDist}/silero_vad_v5.onnx`);
-const frames = makeFrames(FRAMES + WARMUP);
+const MNIST = '/models/mnist/1.0.0/mnist';
+const SILERO = '/models/vad/silero_vad_v5.onnx';
+const WASM = { backend: 'wasm', rounds: 12, singles: 30, batchSize: 64, batches: 5 } as const;
+// SwiftShader (software WebGPU on these machines) is 50–200× slower than WASM: fewer, smaller rounds.
+const WEBGPU = { backend: 'webgpu', rounds: 4, singles: 6, batchSize: 16, batches: 3 } as const;
+const WEBGPU_SILERO = { ...WEBGPU, rounds: 3, singles: 3, batchSize: 4, batches: 1 } as const;
+const ONNX_WASM = ['edgewise', 'ort-direct', 'ort-proxy'] as const;
+const ONNX_GPU = ['edgewise', 'ort-direct'] as const;
+const TFLITE = ['edgewise', 'litert-direct', 'tfjs-tflite'] as const;
+
+const cases: InferenceCase[] = [
+  {
+    id: 'MNIST fp32',
+    modelUrl: `${MNIST}.fp32.onnx`,
+    format: 'onnx',
+    kind: 'mnist',
+    ...WASM,
+    contenders: [...ONNX_WASM],
+  },
+  {
+    id: 'MNIST int8',
+    modelUrl: `${MNIST}.int8.onnx`,
+    format: 'onnx',
+    kind: 'mnist',
+    ...WASM,
+    contenders: [...ONNX_WASM],
+  },
+  { id: 'Silero VAD', modelUrl: SILERO, format: 'onnx', kind: 'silero', ...WASM, contenders: [...ONNX_WASM] },
+  {
+    id: 'MNIST fp32',
+    modelUrl: `${MNIST}.fp32.onnx`,
+    format: 'onnx',
+    kind: 'mnist',
+    ...WEBGPU,
+    contenders: [...ONNX_GPU],
+  },
+  {
+    id: 'MNIST int8',
+    modelUrl: `${MNIST}.int8.onnx`,
+    format: 'onnx',
+    kind: 'mnist',
+    ...WEBGPU,
+    contenders: [...ONNX_GPU],
+  },
+  {
+    id: 'Silero VAD',
+    modelUrl: SILERO,
+    format: 'onnx',
+    kind: 'silero',
+    ...WEBGPU_SILERO,
+    contenders: [...ONNX_GPU],
+  },
+  {
+    id: 'MNIST fp32 TFLite',
+    modelUrl: `${MNIST}.fp32.tflite`,
+    format: 'tflite',
+    kind: 'mnist',
+    ...WASM,
+    contenders: [...TFLITE],
+  },
+  {
+    id: 'MNIST int8 TFLite',
+    modelUrl: `${MNIST}.int8.tflite`,
+    format: 'tflite',
+    kind: 'mnist',
+    ...WASM,
+    contenders: [...TFLITE],
+  },
+];
+
+// Bundle: no browser needed.
+const entry = await entrySize(join(sdkDist, 'index.js'));
+const modules = await largestModules(join(sdkDist, 'index.js'), 1000);
+const shaken = {
+  Edgewise: await treeShakenGzip(join(sdkDist, 'index.js'), ['Edgewise']),
+  assignArm: await treeShakenGzip(join(sdkDist, 'index.js'), ['assignArm']),
+};
+log(`SDK entry: ${entry.files.length} file(s), ${kb(entry.minifiedGzipBytes)} minified+gzip`);
 
 const browser = await launchChromium();
-const server = await startStaticServer({ mounts: defaultMounts, isolated: true });
-const variants = [
-  { name: 'chromium wasm 1 thread', backend: 'wasm', numThreads: 1 },
-  { name: 'chromium wasm 2 threads', backend: 'wasm', numThreads: 2 },
-  { name: 'chromium webgpu (SwiftShader here)', backend: 'webgpu', numThreads: 1 },
-] as const;
-
-const rows: { name: string; median: number; p95: number; n: number }[] = [];
+const server = await startStaticServer({ mounts: benchMounts, isolated: true });
+const results: CaseResult[] = [];
+let startup: ReturnType<typeof summarizeStartup>;
+let startupSamples: Awaited<ReturnType<typeof runStartup>>;
+let pageDownloads: Awaited<ReturnType<typeof downloads>>;
+let assignment: { node: number; chromium: number };
 try {
-  // Interleave Node and browser rounds so drift on a noisy machine hits every variant alike.
-  const samples = new Map<string, number[]>();
-  for (let round = 0; round < 2; round++) {
-    const node = await runSilero(ort, session, frames);
-    samples.set('node onnxruntime-web wasm (baseline)', [
-      ...(samples.get('node onnxruntime-web wasm (baseline)') ?? []),
-      ...node.millis.slice(WARMUP),
-    ]);
-    for (const v of variants) {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/index.html`);
-      const run = await runSileroInWorker(page, {
-        backend: v.backend,
-        numThreads: v.numThreads,
-        frameCount: FRAMES + WARMUP,
-      });
-      await page.close();
-      if (!run.ok) throw new Error(`${v.name}: ${run.error}`);
-      samples.set(v.name, [...(samples.get(v.name) ?? []), ...run.millis.slice(WARMUP)]);
-    }
+  for (const c of cases) {
+    const page = await openBenchPage(browser, server.url);
+    results.push(await runCase(page, c));
+    await page.close();
+    log(`inference: ${c.id} on ${c.backend}`);
   }
-  for (const [name, values] of samples) rows.push({ name, ...summarize(values) });
+
+  startupSamples = await runStartup(browser, server.url, 3, 2);
+  startup = summarizeStartup(startupSamples);
+  log('start-up');
+
+  // What the smallest real page downloads before its first prediction, from the server's own log.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const from = server.requests.length;
+  await page.goto(`${server.url}/bench/first-prediction.html`);
+  await page.waitForFunction(
+    () => (window as unknown as { firstPrediction?: unknown }).firstPrediction,
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  pageDownloads = await downloads(
+    server.requests.slice(from).filter((p) => p !== '/favicon.ico'),
+    (p) => fileForPath(benchMounts, p),
+  );
+  await context.close();
+  log('downloads before first prediction');
+
+  const assignPage = await openBenchPage(browser, server.url);
+  assignment = await runAssignment(assignPage, assignArm, 5, 100_000);
+  await assignPage.close();
+  log('assignment');
 } finally {
   await browser.close();
   await server.close();
-  await session.release();
 }
 
-const baseline = rows[0]!.median;
-console.log('\nSilero VAD v5, one 512-sample frame per call (ms)\n');
-console.log(`${'variant'.padEnd(40)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'× node'.padStart(8)}`);
-for (const r of rows) {
-  console.log(
-    `${r.name.padEnd(40)} ${r.median.toFixed(3).padStart(8)} ${r.p95.toFixed(3).padStart(8)} ${(r.median / baseline).toFixed(2).padStart(8)}`,
-  );
-}
+log('server load (bench/server-load.ts)…');
+const serverFigures = await runServerLoad(repoRoot);
+
+// ---- rows and output -------------------------------------------------------------------------------
+const fileSize = async (path: string) => (await stat(join(repoRoot, path))).size;
+const sizes = {
+  onnx: {
+    fp32: await fileSize('models/mnist/1.0.0/mnist.fp32.onnx'),
+    int8: await fileSize('models/mnist/1.0.0/mnist.int8.onnx'),
+  },
+  tflite: {
+    fp32: await fileSize('models/mnist/1.0.0/mnist.fp32.tflite'),
+    int8: await fileSize('models/mnist/1.0.0/mnist.int8.tflite'),
+  },
+};
+const runtimeBytes = pageDownloads!
+  .filter((d) => d.path.startsWith('/edgewise/'))
+  .reduce((t, d) => t + d.bytes, 0);
+const rows: Row[] = [
+  ...results.flatMap(inferenceRows),
+  ...precisionRows(results, sizes),
+  ...startupRows(startup!, runtimeBytes),
+  ...assignmentRows(assignment!),
+  ...bundleRows(entry, shaken, modules, pageDownloads!),
+  ...serverRows(serverFigures),
+];
+const details = [
+  ...results.flatMap(detailLines),
+  '\nDownloaded before the first prediction (bench/fixtures/first-prediction.html: create, load mnist, predict)',
+  ...pageDownloads!.map(
+    (d) => `  ${d.path.padEnd(48)}${kb(d.bytes).padStart(12)}${kb(d.gzipBytes).padStart(12)} gzip`,
+  ),
+];
+
+const wallSeconds = (Date.now() - began) / 1000;
+console.log(details.join('\n'));
+console.log(formatTable(rows));
+const note = closingNote(rows);
+console.log(`\n${note}\n`);
+const date = new Date().toISOString();
 const out = join(repoRoot, 'bench/results');
 await mkdir(out, { recursive: true });
-const file = join(out, `silero-${new Date().toISOString().slice(0, 10)}.json`);
-await writeFile(file, JSON.stringify({ date: new Date().toISOString(), frames: FRAMES, rows }, null, 2));
-console.log(`\nwrote ${file}`);
+const file = join(out, `bench-${date.slice(0, 10)}.json`);
+const raw = {
+  date,
+  wallSeconds,
+  rows,
+  details,
+  inference: results,
+  startup: { summary: startup!, samples: startupSamples! },
+  bundle: { entry, treeShaken: shaken, modules: modules.slice(0, 20), pageDownloads: pageDownloads! },
+  assignment: assignment!,
+  server: serverFigures,
+};
+await writeFile(file, `${JSON.stringify(raw, null, 2)}\n`);
+await writeReadme(join(repoRoot, 'bench/README.md'), { date, rows, details, note, wallSeconds });
+log(`wrote ${file} and bench/README.md`);

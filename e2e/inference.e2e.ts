@@ -1,8 +1,10 @@
 // The SDK's inference runtime in Chromium: a module worker behind comlink, on WASM (1 and 2 threads)
-// and WebGPU, against onnxruntime-web called directly in the same page; TFLite through LiteRT.js;
+// and WebGPU, against onnxruntime-web called directly in the same page; TFLite through LiteRT.js and
+// @tensorflow/tfjs-tflite;
 // input errors; and a worker that crashes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { denseModelFromOnnx, denseModelToTflite } from '@edgewise/model-tools';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './harness/chromium.js';
@@ -176,6 +178,89 @@ describe('Edgewise inference in a Chromium worker', () => {
     expect(result.out['tflite-fp32']!.map(argmax)).toEqual(result.out.onnx!.map(argmax));
     expect(result.out['tflite-int8']!.map(argmax)).toEqual(result.out.onnx!.map(argmax));
     expect(maxDiff(result.out['tflite-fp32']!, result.out.onnx!)).toBeLessThan(1e-5);
+  });
+
+  it('TFLite through tfjs-tflite: fp32 within 1e-5 of LiteRT.js, int8 per-tensor classes as ONNX, per-channel refused', async () => {
+    // The shipped int8 file uses per-channel int8 FULLY_CONNECTED (op version 12), which tfjs-tflite's
+    // 2023 interpreter does not register; the same weights quantized per tensor (version 4) run on it.
+    const onnx = new Uint8Array(await readFile(join(demoModels, 'mnist/1.0.0/mnist.fp32.onnx')));
+    const calibration = expected.inputs.map((r) => Float32Array.from(r));
+    const perTensorInt8 = Array.from(
+      denseModelToTflite(denseModelFromOnnx(onnx), { quantization: 'int8', calibration, perChannel: false }),
+    );
+    const page = await openPage(browser, isolated);
+    const result = await page.evaluate(
+      async ({ rows, perTensorInt8 }) => {
+        const { Edgewise } = (window as unknown as SdkWindow).edgewise;
+        const bytesOf = async (file: string) =>
+          file === 'per-tensor'
+            ? Uint8Array.from(perTensorInt8)
+            : new Uint8Array(await (await fetch(`/models/mnist/1.0.0/${file}`)).arrayBuffer());
+        const runs = [
+          ['onnx', 'mnist.fp32.onnx', 'onnx', 'litert'],
+          ['litert-fp32', 'mnist.fp32.tflite', 'tflite', 'litert'],
+          ['litert-int8', 'mnist.int8.tflite', 'tflite', 'litert'],
+          ['tfjs-fp32', 'mnist.fp32.tflite', 'tflite', 'tfjs-tflite'],
+          ['tfjs-int8-per-tensor', 'per-tensor', 'tflite', 'tfjs-tflite'],
+          ['tfjs-int8', 'mnist.int8.tflite', 'tflite', 'tfjs-tflite'],
+        ] as const;
+        const out: Record<string, number[][]> = {};
+        const runtimes: Record<string, string> = {};
+        const backends: Record<string, string> = {};
+        const errors: Record<string, string> = {};
+        const timings: Record<string, { loadMs: number; predictMs: number }> = {};
+        for (const [id, file, format, tfliteRuntime] of runs) {
+          // A fresh client (and worker) per run, so the load time includes starting the runtime.
+          const ew = await Edgewise.create({ backends: ['wasm'], tfliteRuntime });
+          try {
+            const bytes = await bytesOf(file);
+            const started = performance.now();
+            const model = await ew.loadBytes(bytes, { format });
+            const loadMs = performance.now() - started;
+            runtimes[id] = model.describe().runtime;
+            backends[id] = model.describe().backend;
+            const input = model.inputs[0]!.name;
+            const output = model.outputs[0]!.name;
+            out[id] = [];
+            for (const row of rows) {
+              const result = await model.predict({ [input]: Float32Array.from(row) });
+              out[id]!.push(Array.from(result[output]!.data as Float32Array));
+            }
+            const repeats = 200;
+            const timed = performance.now();
+            for (let i = 0; i < repeats; i++) {
+              await model.predict({ [input]: Float32Array.from(rows[i % rows.length]!) });
+            }
+            timings[id] = { loadMs, predictMs: (performance.now() - timed) / repeats };
+          } catch (e) {
+            errors[id] = `${(e as { code: string }).code}: ${(e as Error).message}`;
+          } finally {
+            await ew.close();
+          }
+        }
+        return { out, runtimes, backends, errors, timings };
+      },
+      { rows, perTensorInt8 },
+    );
+    await page.close();
+    console.info('load and per-predict times (ms; wasm, isolated page):', result.timings);
+    expect(result.runtimes).toEqual({
+      onnx: 'onnxruntime-web',
+      'litert-fp32': 'litert',
+      'litert-int8': 'litert',
+      'tfjs-fp32': 'tfjs-tflite',
+      'tfjs-int8-per-tensor': 'tfjs-tflite',
+    });
+    expect(result.backends['tfjs-fp32']).toBe('wasm');
+    const argmax = (r: number[]) => r.indexOf(Math.max(...r));
+    const classes = result.out.onnx!.map(argmax);
+    expect(classes).toEqual(expected.labels.slice(0, rows.length));
+    expect(result.out['tfjs-fp32']!.map(argmax)).toEqual(classes);
+    expect(maxDiff(result.out['tfjs-fp32']!, result.out['litert-fp32']!)).toBeLessThanOrEqual(1e-5);
+    expect(result.out['tfjs-int8-per-tensor']!.map(argmax)).toEqual(classes);
+    expect(result.errors['tfjs-int8']).toMatch(
+      /^MODEL_FORMAT: .*FULLY_CONNECTED' version '12'.*tfliteRuntime: 'litert'/,
+    );
   });
 
   it('gives each bad input its error code, and the worker keeps serving', async () => {

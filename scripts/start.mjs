@@ -18,6 +18,11 @@ const server = spawn(
     join(root, 'packages/demo-app/dist'),
     '--models',
     join(root, 'models'),
+    '--experiments',
+    join(root, 'packages/demo-app/experiments.json'),
+    // Short, so the demo's simulator can watch a bandit re-weight its arms within seconds.
+    '--policy-interval',
+    '2',
   ],
   { stdio: 'inherit' },
 );

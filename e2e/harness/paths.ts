@@ -6,6 +6,8 @@ export const ortDist = join(repoRoot, 'node_modules/onnxruntime-web/dist');
 export const vadDist = join(repoRoot, 'node_modules/@ricky0123/vad-web/dist');
 export const sdkDist = join(repoRoot, 'packages/sdk/dist');
 export const liteRtWasm = join(repoRoot, 'node_modules/@litertjs/core/wasm');
+// A dependency of the SDK alone (its peer tfjs-core 4.9 sits beside it), so it lives under packages/sdk.
+export const tfjsTfliteWasm = join(repoRoot, 'packages/sdk/node_modules/@tensorflow/tfjs-tflite/wasm');
 export const fixtures = join(repoRoot, 'e2e/fixtures');
 export const demoModels = join(repoRoot, 'models');
 
@@ -19,4 +21,5 @@ export const defaultMounts = {
   // Where the SDK's worker imports its runtimes from (what the Vite plugin serves in an app).
   '/edgewise/': ortDist,
   '/edgewise/litert/': liteRtWasm,
+  '/edgewise/tfjs-tflite/': tfjsTfliteWasm,
 };

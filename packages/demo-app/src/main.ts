@@ -1,30 +1,72 @@
-import { type BackendCapabilities, detectBackends } from '@edgewise/sdk';
+import { registerSW } from 'virtual:pwa-register';
+import { createClient, ENDPOINTS, storedUserId } from './app/client.js';
+import { byId, say } from './app/dom.js';
+import { humanMessage } from './app/errors.js';
+import { describeNotice } from './app/notices.js';
+import { mountBackends } from './panels/backend-panel.js';
+import { mountExperiments } from './panels/experiments-panel.js';
+import { mountIris } from './panels/iris-panel.js';
+import { mountMnist } from './panels/mnist-panel.js';
+import { mountModelPanel } from './panels/model-panel.js';
+import { mountSimulator } from './panels/simulator-panel.js';
 
-function row(name: string, entry: { available: boolean; reason: string }): HTMLTableRowElement {
-  const tr = document.createElement('tr');
-  for (const text of [name, entry.available ? 'yes' : 'no', entry.reason]) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    tr.append(td);
-  }
-  tr.dataset.backend = name;
-  tr.dataset.available = String(entry.available);
-  return tr;
+const banner = byId('banner');
+
+function showConnectivity(): void {
+  document.body.dataset.online = String(navigator.onLine);
+  if (!navigator.onLine)
+    say(banner, 'You are offline. Models saved on this device still run; experiments need the network.');
+  else if (banner.dataset.kind !== 'error') banner.textContent = '';
 }
 
-async function render(): Promise<void> {
-  const body = document.querySelector('#backends tbody');
-  if (!body) return;
-  const caps: BackendCapabilities = await detectBackends();
-  body.replaceChildren(
-    row('webgpu', caps.webgpu),
-    row('wasm', caps.wasm),
-    row('wasm-simd', caps.simd),
-    row('wasm-threads', caps.threads),
-  );
+/**
+ * The first visit's requests happen before the service worker takes over, so its runtime cache
+ * misses the model list and experiments. Ask for them once through it, for the next offline start.
+ */
+function warmOfflineCache(): void {
+  const warm = () => {
+    for (const url of [ENDPOINTS.manifest, ENDPOINTS.experiments]) fetch(url).catch(() => undefined);
+  };
+  if (navigator.serviceWorker?.controller) warm();
+  else navigator.serviceWorker?.addEventListener('controllerchange', warm, { once: true });
 }
 
-render().catch((error: unknown) => {
-  const body = document.querySelector('#backends tbody');
-  if (body) body.textContent = `Could not detect backends: ${String(error)}`;
-});
+async function start(): Promise<void> {
+  // The service worker keeps the app shell and runtimes for offline use; it takes over without a reload.
+  registerSW({
+    immediate: true,
+    onOfflineReady: () => {
+      document.body.dataset.offlineReady = 'true';
+    },
+    onRegisterError: (error: unknown) => console.warn('service worker registration failed', error),
+  });
+  warmOfflineCache();
+  addEventListener('online', showConnectivity);
+  addEventListener('offline', showConnectivity);
+  showConnectivity();
+
+  const ew = await createClient(storedUserId());
+  const notices = byId('notices');
+  let hide: ReturnType<typeof setTimeout> | undefined;
+  ew.on((notice) => {
+    const text = describeNotice(notice);
+    if (!text) return;
+    say(notices, text);
+    // Notices are news, not state: they fade after a while so they do not cover the page.
+    clearTimeout(hide);
+    hide = setTimeout(() => {
+      notices.textContent = '';
+    }, 10_000);
+  });
+  // Panels start together; each reports its own failure without stopping the others.
+  await Promise.allSettled([
+    mountBackends(ew),
+    mountMnist(ew),
+    mountIris(ew),
+    mountModelPanel(ew),
+    mountExperiments(ew).then(mountSimulator),
+  ]);
+  document.body.dataset.started = 'true';
+}
+
+start().catch((error: unknown) => say(banner, humanMessage(error, 'start the demo'), 'error'));

@@ -38,6 +38,11 @@ export interface EdgewiseConfig {
   predictionCacheSize?: number;
   /** WASM threads to use when the page is cross-origin isolated (default: cores, at most 4). */
   wasmThreads?: number;
+  /**
+   * Which runtime runs TFLite models: LiteRT.js (default; WebGPU and WASM) or @tensorflow/tfjs-tflite
+   * (WASM only; its files are served under runtimeBaseUrl at tfjs-tflite/).
+   */
+  tfliteRuntime?: 'litert' | 'tfjs-tflite';
   /** Ed25519 public key: manifests must carry a valid signature by it (else INTEGRITY). */
   publicKey?: PublicKeyInput;
   /** Ask the browser to keep cached models under storage pressure (navigator.storage.persist()). */
@@ -245,6 +250,7 @@ export class Edgewise {
         format: meta.format,
         candidates: local,
         runtimeBaseUrl: this.runtimeBaseUrl,
+        ...(this.config.tfliteRuntime ? { tfliteRuntime: this.config.tfliteRuntime } : {}),
       });
       description = { ...meta, ...loaded, backendReason: loaded.reason } as ModelDescription;
       if (meta.inputs && loaded.inputs.length === 0) description.inputs = meta.inputs;

@@ -12,6 +12,12 @@ export interface EdgewisePluginOptions {
   crossOriginIsolation?: boolean;
   /** Emit LiteRT.js (TFLite) files too: about 19 MB more in the build. Default true. */
   tflite?: boolean;
+  /**
+   * Serve and emit @tensorflow/tfjs-tflite's WASM files too (under tfjs-tflite/), which
+   * `tfliteRuntime: 'tfjs-tflite'` needs: four glue + WASM pairs, about 15 MB more in the build, of
+   * which a browser fetches one 3.7 MB pair. Default false: LiteRT.js is the default TFLite runtime.
+   */
+  tfjsTflite?: boolean;
 }
 
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
@@ -36,19 +42,48 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/**
+ * A package's root folder. Resolves its entry and walks up to its package.json, because packages with
+ * an "exports" map (onnxruntime-web) refuse `require.resolve('<name>/package.json')`.
+ */
+function packageDir(require: NodeRequire, name: string): string {
+  let dir = dirname(require.resolve(name));
+  while (dirname(dir) !== dir) {
+    const manifest = join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name
+    )
+      return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`edgewise(): cannot find the folder of ${name}; is it installed?`);
+}
+
 /** Every runtime file, by the path under `base` it is served at. */
-export function runtimeFiles(options: { tflite?: boolean } = {}): Map<string, string> {
+export function runtimeFiles(options: { tflite?: boolean; tfjsTflite?: boolean } = {}): Map<string, string> {
   const require = createRequire(import.meta.url);
   const files = new Map<string, string>();
-  const ortDist = join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  const ortDist = join(packageDir(require, 'onnxruntime-web'), 'dist');
   for (const name of ORT_FILES) files.set(name, join(ortDist, name));
   if (options.tflite !== false) {
-    const litert = join(dirname(require.resolve('@litertjs/core/package.json')), 'wasm');
+    const litert = join(packageDir(require, '@litertjs/core'), 'wasm');
     if (existsSync(litert)) {
       for (const name of readdirSync(litert)) {
         // LiteRT picks one build by browser features; the JSPI one is opt-in and not used by the SDK.
         if (/^litert_wasm_(threaded_|compat_)?internal\.(js|wasm)$/.test(name))
           files.set(`litert/${name}`, join(litert, name));
+      }
+    }
+  }
+  if (options.tfjsTflite === true) {
+    const tfjsTflite = join(packageDir(require, '@tensorflow/tfjs-tflite'), 'wasm');
+    if (existsSync(tfjsTflite)) {
+      for (const name of readdirSync(tfjsTflite)) {
+        // One glue + WASM pair per feature set (SIMD, threads); the pthread worker script is inlined in
+        // the client, and tflite_web_api_client.js is already in the SDK's worker chunk.
+        if (/^tflite_web_api_cc(_simd)?(_threaded)?\.(js|wasm)$/.test(name))
+          files.set(`tfjs-tflite/${name}`, join(tfjsTflite, name));
       }
     }
   }

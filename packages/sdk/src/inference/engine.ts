@@ -5,6 +5,7 @@ import { liteRtAdapter } from './litert-adapter.js';
 import { onnxAdapter } from './onnx-adapter.js';
 import type { RuntimeAdapter, RuntimeSession } from './runtime-session.js';
 import type { Tensor } from './tensors.js';
+import { tfjsTfliteAdapter } from './tfjs-tflite-adapter.js';
 
 interface Entry {
   request: LoadRequest;
@@ -16,7 +17,9 @@ interface Entry {
 
 function adapterFor(request: LoadRequest): RuntimeAdapter {
   if (request.format === 'onnx') return onnxAdapter;
-  if (request.format === 'tflite') return liteRtAdapter;
+  if (request.format === 'tflite') {
+    return request.tfliteRuntime === 'tfjs-tflite' ? tfjsTfliteAdapter : liteRtAdapter;
+  }
   throw new EdgewiseError(
     'MODEL_FORMAT',
     `unknown model format "${String(request.format)}": use 'onnx' or 'tflite'`,
@@ -30,6 +33,17 @@ function adapterFor(request: LoadRequest): RuntimeAdapter {
 export class InferenceEngine {
   readonly #models = new Map<string, Entry>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
+  /**
+   * One runtime call at a time: onnxruntime-web's WASM instance is shared by every session in this
+   * worker, and overlapping creates/runs on it were seen to fail with "memory access out of bounds".
+   */
+  #tail: Promise<unknown> = Promise.resolve();
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work, work);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
 
   onEvent(listener: (event: EngineEvent) => void): void {
     this.#listeners.add(listener);
@@ -39,16 +53,24 @@ export class InferenceEngine {
     for (const listener of this.#listeners) listener(event);
   }
 
-  async load(id: string, request: LoadRequest): Promise<LoadedModel> {
-    await this.dispose(id);
-    const entry = await this.#open(id, request, request.candidates);
-    this.#models.set(id, entry);
-    return entry.info;
+  load(id: string, request: LoadRequest): Promise<LoadedModel> {
+    return this.#serial(async () => {
+      await this.#disposeNow(id);
+      const entry = await this.#open(id, request, request.candidates);
+      this.#models.set(id, entry);
+      return entry.info;
+    });
   }
 
   async #open(id: string, request: LoadRequest, candidates: LoadRequest['candidates']): Promise<Entry> {
     const adapter = adapterFor(request);
     const usable = candidates.filter((c) => adapter.backends.includes(c.backend));
+    if (usable.length === 0 && candidates.length > 0) {
+      throw new EdgewiseError(
+        'BACKEND_UNAVAILABLE',
+        `${adapter.name} runs on ${adapter.backends.join(' or ')} only, and only ${candidates.map((c) => c.backend).join(', ')} was left to try: allow one of those backends${request.tfliteRuntime === 'tfjs-tflite' ? ", or use tfliteRuntime: 'litert'" : ''}`,
+      );
+    }
     const result = await createWithFallback(
       usable,
       (candidate) =>
@@ -92,10 +114,12 @@ export class InferenceEngine {
     return entry;
   }
 
-  async run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    let entry = this.#entry(id);
-    if (entry.lost) entry = await this.#recover(id, entry, entry.lost);
-    return entry.session.run(feeds);
+  run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    return this.#serial(async () => {
+      let entry = this.#entry(id);
+      if (entry.lost) entry = await this.#recover(id, entry, entry.lost);
+      return entry.session.run(feeds);
+    });
   }
 
   /** The GPU went away: reopen the model on the next backend in its list and say so. */
@@ -113,7 +137,11 @@ export class InferenceEngine {
     return this.#entry(id).info;
   }
 
-  async dispose(id: string): Promise<void> {
+  dispose(id: string): Promise<void> {
+    return this.#serial(() => this.#disposeNow(id));
+  }
+
+  async #disposeNow(id: string): Promise<void> {
     const entry = this.#models.get(id);
     if (!entry) return;
     this.#models.delete(id);

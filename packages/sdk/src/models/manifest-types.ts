@@ -1,8 +1,8 @@
 /**
  * The model manifest: what versions of which models exist, where their bytes are, and how to check them.
  * Served as `models/manifest.json` or by the server at `/v1/manifest`. URLs are relative to the manifest.
- * Each version is exactly one file: another quantization or format of the same weights is another
- * version (by convention `1.0.0-int8`, `1.0.0-tflite`), so an experiment arm names it like any other.
+ * A version is one file plus optional `variants`: the same weights in other quantizations or formats
+ * (int8 for WASM, int4 for WebGPU, TFLite), among which the SDK picks the one that suits its backend.
  */
 export type ModelFormat = 'onnx' | 'tflite';
 export type Quantization = 'fp32' | 'fp16' | 'int8' | 'int8-dynamic' | 'int8-qdq' | 'int8-hybrid' | 'int4';

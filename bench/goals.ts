@@ -1,0 +1,45 @@
+// Goals from issue #10 and how a measured figure is judged against them.
+
+export type Verdict = 'met' | 'not met' | 'n/a' | 'info';
+
+export interface Goal {
+  /** How the figure must compare to the limit. */
+  op: '<=' | '>=';
+  limit: number;
+  /** How the limit is printed beside the figure, e.g. "≤ 1.10× proxy". */
+  label: string;
+}
+
+export interface Row {
+  section: string;
+  name: string;
+  /** The figure as printed (value and unit). */
+  figure: string;
+  /** The number judged against the goal, when there is one. */
+  value?: number;
+  goal?: Goal;
+  verdict: Verdict;
+  note?: string;
+}
+
+export function judge(value: number | undefined, goal: Goal | undefined): Verdict {
+  if (!goal) return 'info';
+  if (value === undefined || !Number.isFinite(value)) return 'n/a';
+  return (goal.op === '<=' ? value <= goal.limit : value >= goal.limit) ? 'met' : 'not met';
+}
+
+export function row(fields: Omit<Row, 'verdict'>): Row {
+  return { ...fields, verdict: judge(fields.value, fields.goal) };
+}
+
+export const GOALS = {
+  latencyVsProxy: { op: '<=', limit: 1.1, label: '≤ 1.10× proxy worker' },
+  latencyVsDirect: { op: '<=', limit: 1.1, label: '≤ 1.10× direct' },
+  batchVsDirect: { op: '>=', limit: 0.95, label: '≥ 0.95× direct' },
+  cachedVsMemory: { op: '<=', limit: 1.5, label: '≤ 1.5× from memory' },
+  sdkGzipKb: { op: '<=', limit: 15, label: '≤ 15 KB gzip' },
+  // The server issue's figures are not in this repository; these are the bench's working targets.
+  serverEventsPerSecond: { op: '>=', limit: 1000, label: '≥ 1,000 events/s' },
+  serverP99Ms: { op: '<=', limit: 100, label: '≤ 100 ms p99' },
+  serverRssMb: { op: '<=', limit: 256, label: '≤ 256 MB RSS' },
+} as const satisfies Record<string, Goal>;

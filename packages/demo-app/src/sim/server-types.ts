@@ -1,0 +1,51 @@
+import type { ExperimentConfig } from '@edgewise/sdk';
+
+/** The parts of GET /v1/experiments/:key/results the demo draws (see packages/server/README.md). */
+export interface ArmResult {
+  name: string;
+  control: boolean;
+  exposures: number;
+  rewardSum: number;
+  rate: number | null;
+  sequential: {
+    pValue: number;
+    ci: [number | null, number | null];
+    diff: number;
+    significant: boolean;
+  } | null;
+  probabilityToBeatControl: number | null;
+}
+
+export interface ExperimentResults {
+  key: string;
+  type: 'ab' | 'bandit';
+  policyVersion: number;
+  arms: ArmResult[];
+  verdict: { status: string; summary: string; arm: string; notes?: string[] } | null;
+  notes: string[];
+}
+
+async function getJson<T>(url: string, what: string): Promise<T> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as { message?: string } | undefined;
+    throw new Error(
+      `the server could not give ${what} (${response.status}${body?.message ? `: ${body.message}` : ''})`,
+    );
+  }
+  return (await response.json()) as T;
+}
+
+export async function fetchExperiments(): Promise<ExperimentConfig[]> {
+  return (await getJson<{ experiments: ExperimentConfig[] }>('/v1/experiments', 'the experiments'))
+    .experiments;
+}
+
+/** One experiment with the weights of the server's latest policy run, never from an HTTP cache. */
+export function fetchExperiment(key: string): Promise<ExperimentConfig> {
+  return getJson(`/v1/experiments/${encodeURIComponent(key)}`, `experiment ${key}`);
+}
+
+export function fetchResults(key: string): Promise<ExperimentResults> {
+  return getJson(`/v1/experiments/${encodeURIComponent(key)}/results`, `the results of ${key}`);
+}

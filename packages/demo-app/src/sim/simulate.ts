@@ -1,0 +1,89 @@
+import { assignArm, createEvent, type EdgewiseEvent, postBatch, seededRandom } from '@edgewise/sdk';
+import { ENDPOINTS, WRITE_KEY } from '../app/client.js';
+import { type ExperimentResults, fetchExperiment, fetchResults } from './server-types.js';
+
+export interface SimulationOptions {
+  experiment: string;
+  users: number;
+  /** The true reward probability of each arm, by arm name: what the experiment should discover. */
+  rates: Record<string, number>;
+  /** Users who arrive together; the experiment config (bandit weights) is re-read between batches. */
+  batchSize?: number;
+  /** Simulated time between batches, so a bandit's server-side policy gets to re-weight meanwhile. */
+  pauseMs?: number;
+  seed?: number;
+  signal?: AbortSignal;
+  onBatch: (step: SimulationStep) => void;
+}
+
+export interface SimulationStep {
+  /** Users simulated so far. */
+  users: number;
+  /** Share of this batch's users per arm (the allocation the experiment's weights produced). */
+  allocation: Record<string, number>;
+  policyVersion: number | string;
+  /** The server's statistics after this batch was stored. */
+  results: ExperimentResults;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/**
+ * Plays `users` synthetic users against the real server: each is assigned an arm exactly as the SDK
+ * would (assignArm: md5 bucket under the server's current weights), logs an exposure, and converts
+ * with its arm's true rate. Events go through the SDK's transport to /v1/events; after each batch
+ * the server's results are read back. Nothing about the outcome is computed here.
+ */
+export async function simulate(options: SimulationOptions): Promise<ExperimentResults | undefined> {
+  const batchSize = options.batchSize ?? 25;
+  const random = seededRandom(options.seed ?? Date.now());
+  const run = Date.now().toString(36);
+  let results: ExperimentResults | undefined;
+  for (let done = 0; done < options.users && !options.signal?.aborted; ) {
+    const config = await fetchExperiment(options.experiment);
+    const events: EdgewiseEvent[] = [];
+    const counts: Record<string, number> = Object.fromEntries(config.arms.map((a) => [a.name, 0]));
+    const n = Math.min(batchSize, options.users - done);
+    for (let i = 0; i < n; i++) {
+      const userId = `sim-${run}-${done + i}`;
+      const a = assignArm(userId, config);
+      if (!a.inExperiment) continue;
+      counts[a.arm] = (counts[a.arm] ?? 0) + 1;
+      const arm = config.arms[a.index];
+      const base = {
+        userId,
+        experiment: config.key,
+        arm: a.arm,
+        probability: a.probability,
+        modelVersion: arm?.version ?? 'unknown',
+      };
+      events.push(createEvent({ ...base, type: 'exposure' }));
+      if (random() < (options.rates[a.arm] ?? 0))
+        events.push(createEvent({ ...base, type: 'reward', value: 1 }));
+    }
+    const outcome = await postBatch(events, {
+      url: new URL(ENDPOINTS.events, location.href).href,
+      writeKey: WRITE_KEY,
+    });
+    if (outcome.kind !== 'stored') {
+      throw new Error(`the server did not store the simulated events (${outcome.reason})`);
+    }
+    done += n;
+    results = await fetchResults(config.key);
+    options.onBatch({
+      users: done,
+      allocation: Object.fromEntries(Object.entries(counts).map(([arm, c]) => [arm, n > 0 ? c / n : 0])),
+      policyVersion: config.policyVersion,
+      results,
+    });
+    if (done < options.users && options.pauseMs) await sleep(options.pauseMs, options.signal);
+  }
+  return results;
+}
