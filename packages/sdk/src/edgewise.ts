@@ -1,25 +1,26 @@
 import { createInferenceWorker } from './create-worker.js';
 import { EdgewiseError } from './errors.js';
-import { exposureEvent, predictionEvent, rewardEvent } from './events/create-event.js';
-import { EventQueue } from './events/event-queue.js';
+import type { EventQueue } from './events/event-queue.js';
 import type { EventQueueOptions, FlushResult } from './events/event-queue-options.js';
 import type { Assignment } from './experiments/experiment-types.js';
-import { ExperimentsClient } from './experiments/experiments-client.js';
-import { ExposureLog } from './experiments/exposure-log.js';
-import { StickyAssignments } from './experiments/sticky-assignments.js';
+import type { ExperimentsClient } from './experiments/experiments-client.js';
+import type { ExposureLog } from './experiments/exposure-log.js';
+import type { StickyAssignments } from './experiments/sticky-assignments.js';
 import { type Backend, planBackends } from './inference/backend-plan.js';
 import { type BackendCapabilities, detectBackends } from './inference/capabilities.js';
 import type { EngineEvent, InferenceHost } from './inference/engine-types.js';
-import { InProcessHost } from './inference/in-process-host.js';
+import { LazyHost } from './inference/lazy-host.js';
 import { isNode } from './inference/runtime-session.js';
 import { WorkerHost } from './inference/worker-host.js';
 import { Model, type ModelDescription } from './model.js';
 import type { ModelStoreEvents } from './models/events.js';
 import type { PublicKeyInput } from './models/manifest-signature.js';
 import type { ModelFormat } from './models/manifest-types.js';
-import { ModelStore } from './models/model-store.js';
+import type { ModelStore } from './models/model-store.js';
 import type { ProgressCallback } from './models/progress.js';
 import type { ModelCacheApi } from './models/store-types.js';
+
+type Parts = typeof import('./edgewise-parts.js');
 
 export interface EdgewiseConfig {
   /** The model manifest: a static models/manifest.json, or the server's /v1/manifest. */
@@ -108,8 +109,9 @@ export class Edgewise {
   readonly #store: ModelStore | undefined;
   readonly #experiments: ExperimentsClient | undefined;
   readonly #queue: EventQueue | undefined;
-  readonly #assignments = new StickyAssignments();
-  readonly #exposures = new ExposureLog();
+  readonly #assignments: StickyAssignments;
+  readonly #exposures: ExposureLog;
+  readonly #parts: Parts;
   #userId: string | undefined;
   readonly #models = new Map<string, Model>();
   #capabilities: Promise<BackendCapabilities> | undefined;
@@ -118,9 +120,17 @@ export class Edgewise {
   readonly runtimeBaseUrl: string;
   readonly serverUrl: string | undefined;
 
-  private constructor(readonly config: EdgewiseConfig) {
+  private constructor(
+    readonly config: EdgewiseConfig,
+    parts: Parts,
+  ) {
+    this.#parts = parts;
+    this.#assignments = new parts.StickyAssignments();
+    this.#exposures = new parts.ExposureLog();
     const useWorker = config.worker ?? (!isNode() && typeof Worker === 'function');
-    this.#host = useWorker ? new WorkerHost(createInferenceWorker) : new InProcessHost();
+    this.#host = useWorker
+      ? new WorkerHost(createInferenceWorker)
+      : new LazyHost(async () => new (await import('./inference/in-process-host.js')).InProcessHost());
     this.#host.onEvent((event) => {
       if (event.type === 'fallback' && event.to) {
         this.#models.get(event.modelId)?.movedTo({ backend: event.to, reason: `fell back: ${event.error}` });
@@ -130,7 +140,7 @@ export class Edgewise {
     this.#userId = config.userId;
     const base = (globalThis as { location?: { href: string } }).location?.href;
     if (config.manifestUrl) {
-      this.#store = new ModelStore({
+      this.#store = new parts.ModelStore({
         manifestUrl: new URL(config.manifestUrl, base).href,
         ...(config.publicKey ? { publicKey: config.publicKey } : {}),
         ...(config.persistStorage ? { persist: true } : {}),
@@ -140,9 +150,9 @@ export class Edgewise {
       }
     }
     if (config.experimentsUrl)
-      this.#experiments = new ExperimentsClient(new URL(config.experimentsUrl, base).href);
+      this.#experiments = new parts.ExperimentsClient(new URL(config.experimentsUrl, base).href);
     if (config.collectorUrl) {
-      this.#queue = new EventQueue({
+      this.#queue = new parts.EventQueue({
         ...config.events,
         collectorUrl: new URL(config.collectorUrl, base).href,
         ...(config.writeKey ? { writeKey: config.writeKey } : {}),
@@ -170,7 +180,7 @@ export class Edgewise {
         'predictionCacheSize must be 0 (off) or a positive number of entries',
       );
     }
-    return new Edgewise(config);
+    return new Edgewise(config, await import('./edgewise-parts.js'));
   }
 
   /** What this device supports, detected once. */
@@ -350,7 +360,7 @@ export class Edgewise {
     let exposure: Awaited<ReturnType<ExposureLog['record']>> | undefined;
     if (assignment?.inExperiment && this.#userId) {
       exposure = await this.#exposures.record(this.#userId, assignment, fetched.version);
-      if (exposure.first) await this.#queue?.enqueue(exposureEvent(exposure));
+      if (exposure.first) await this.#queue?.enqueue(this.#parts.exposureEvent(exposure));
     }
     const experimentKey = options.experiment;
     let model: Model;
@@ -372,7 +382,7 @@ export class Edgewise {
         ...(exposure
           ? {
               onPrediction: (latencyMs: number) => {
-                if (exposure) void this.#queue?.enqueue(predictionEvent(exposure, latencyMs));
+                if (exposure) void this.#queue?.enqueue(this.#parts.predictionEvent(exposure, latencyMs));
               },
             }
           : {}),
@@ -403,7 +413,7 @@ export class Edgewise {
         `user ${this.#userId} has no exposure in experiment "${experiment}": load a model with { experiment } first`,
       );
     }
-    await this.#queue.enqueue(rewardEvent(context, value));
+    await this.#queue.enqueue(this.#parts.rewardEvent(context, value));
   }
 
   /** Sends queued events now. */

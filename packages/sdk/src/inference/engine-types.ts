@@ -32,6 +32,8 @@ export type EngineEvent =
 export interface InferenceHost {
   load(id: string, request: LoadRequest): Promise<LoadedModel>;
   run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  /** Several runs in one call: one worker round trip for a batch the model cannot stack. */
+  runMany(id: string, feeds: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]>;
   dispose(id: string): Promise<void>;
   onEvent(listener: (event: EngineEvent) => void): void;
   close(): Promise<void>;

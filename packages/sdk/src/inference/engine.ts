@@ -122,6 +122,18 @@ export class InferenceEngine {
     });
   }
 
+  runMany(id: string, feedsList: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+    return this.#serial(async () => {
+      const results: Record<string, Tensor>[] = [];
+      for (const feeds of feedsList) {
+        let entry = this.#entry(id);
+        if (entry.lost) entry = await this.#recover(id, entry, entry.lost);
+        results.push(await entry.session.run(feeds));
+      }
+      return results;
+    });
+  }
+
   /** The GPU went away: reopen the model on the next backend in its list and say so. */
   async #recover(id: string, entry: Entry, why: string): Promise<Entry> {
     const rest = entry.request.candidates.filter((c) => c.backend !== entry.info.backend);

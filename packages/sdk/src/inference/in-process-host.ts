@@ -14,6 +14,10 @@ export class InProcessHost implements InferenceHost {
     return this.#engine.run(id, feeds);
   }
 
+  runMany(id: string, feeds: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+    return this.#engine.runMany(id, feeds);
+  }
+
   dispose(id: string): Promise<void> {
     return this.#engine.dispose(id);
   }

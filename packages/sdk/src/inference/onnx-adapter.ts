@@ -69,7 +69,15 @@ function toOrtTensor(ort: OrtModule, spec: TensorSpec | undefined, tensor: Tenso
 
 function fromOrtTensor(value: Ort.Tensor): Tensor {
   const data = value.data as TensorData;
-  // Copy out of the WASM heap view so the result stays valid after the next run and can be transferred.
+  // A CPU output already owns a fresh JS buffer (onnxruntime-web copies it out of the WASM heap):
+  // hand it over as is. Anything viewing shared or WASM memory is copied so it can be transferred.
+  if (
+    value.location === 'cpu' &&
+    data.buffer instanceof ArrayBuffer &&
+    data.byteLength === data.buffer.byteLength
+  ) {
+    return { data, dims: [...value.dims] };
+  }
   const Ctor = data.constructor as new (source: ArrayLike<number | bigint>) => TensorData;
   return { data: new Ctor(data as never), dims: [...value.dims] };
 }

@@ -158,6 +158,23 @@ export class WorkerHost implements InferenceHost {
     });
   }
 
+  /** Inputs here are the caller's copies (see Model.predictBatch), so transferring them is safe. */
+  runMany(id: string, feedsList: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+    return this.#call(async () => {
+      if (
+        feedsList.some((feeds) =>
+          Object.values(feeds).some((t) => elementCount(t.dims) > 0 && t.data.byteLength === 0),
+        )
+      ) {
+        throw new EdgewiseError(
+          'WORKER_CRASHED',
+          'the inference worker crashed during this call after its inputs were transferred to it; call predictBatch again',
+        );
+      }
+      return this.#api.runMany(id, Comlink.transfer(feedsList, feedsList.flatMap(transferablesOf)));
+    });
+  }
+
   async dispose(id: string): Promise<void> {
     this.#requests.delete(id);
     await this.#call(() => this.#api.dispose(id));

@@ -24,6 +24,11 @@ const api = {
       const outputs = await engine.run(id, feeds);
       return Comlink.transfer(outputs, transferablesOf(outputs));
     }),
+  runMany: (id: string, feedsList: Record<string, Tensor>[]) =>
+    guarded(async () => {
+      const outputs = await engine.runMany(id, feedsList);
+      return Comlink.transfer(outputs, outputs.flatMap(transferablesOf));
+    }),
   dispose: (id: string) => guarded(() => engine.dispose(id)),
   onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
   /** For tests of crash recovery: dies the way a runtime abort does, with an uncaught error. */
