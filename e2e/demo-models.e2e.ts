@@ -6,6 +6,7 @@ import { denseModelFromOnnx, type ReferenceMode, runDenseReference } from '@edge
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './harness/chromium.js';
+import { runPageWorker } from './harness/page-worker.js';
 import { defaultMounts, demoModels } from './harness/paths.js';
 import { type StaticServer, startStaticServer } from './harness/static-server.js';
 
@@ -23,19 +24,7 @@ const dense = denseModelFromOnnx(await readFile(join(demoModels, 'mnist/1.0.0/mn
 const rows = expected.inputs.slice(0, 8);
 
 function runInWorker(page: Page, options: Record<string, unknown>): Promise<DenseRun> {
-  return page.evaluate(
-    (opts) =>
-      new Promise<DenseRun>((resolve, reject) => {
-        const worker = new Worker('/dense/worker.js', { type: 'module' });
-        worker.onmessage = (event) => {
-          worker.terminate();
-          resolve(event.data);
-        };
-        worker.onerror = (event) => reject(new Error(`worker failed: ${event.message}`));
-        worker.postMessage(opts);
-      }),
-    options,
-  );
+  return runPageWorker<DenseRun>(page, '/dense/worker.js', options);
 }
 
 const variants: [string, ReferenceMode][] = [

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright';
+import { runPageWorker } from './page-worker.js';
 
 export interface SileroRun {
   ok: boolean;
@@ -25,17 +26,5 @@ export function runSileroInWorker(
     sessionOptions?: Record<string, unknown>;
   },
 ): Promise<SileroRun> {
-  return page.evaluate(
-    (opts) =>
-      new Promise<SileroRun>((resolve, reject) => {
-        const worker = new Worker('/silero/worker.js', { type: 'module' });
-        worker.onmessage = (event) => {
-          worker.terminate();
-          resolve(event.data);
-        };
-        worker.onerror = (event) => reject(new Error(`worker failed: ${event.message}`));
-        worker.postMessage(opts);
-      }),
-    options,
-  );
+  return runPageWorker<SileroRun>(page, '/silero/worker.js', options);
 }

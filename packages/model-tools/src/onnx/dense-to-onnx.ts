@@ -1,4 +1,4 @@
-import type { DenseModel } from '../dense-model.js';
+import { checkDenseModel, type DenseModel } from '../dense-model.js';
 import { ModelToolsError } from '../errors.js';
 import { encodeOnnx } from './codec.js';
 import { minimumIrVersion } from './opset-upgrade.js';
@@ -7,33 +7,6 @@ import { makeTensor } from './tensor.js';
 import { tensorValueInfo } from './value-info.js';
 
 export const PRODUCER_NAME = 'edgewise-model-tools';
-
-function checkLayers(model: DenseModel): void {
-  if (model.layers.length === 0)
-    throw new ModelToolsError('BAD_ARGUMENT', `model "${model.name}" has no layers`);
-  model.layers.forEach((layer, i) => {
-    const where = `model "${model.name}" layer ${i}`;
-    if (layer.weights.length !== layer.inputSize * layer.outputSize) {
-      throw new ModelToolsError(
-        'BAD_ARGUMENT',
-        `${where} has ${layer.weights.length} weights, expected inputSize × outputSize = ${layer.inputSize * layer.outputSize}`,
-      );
-    }
-    if (layer.bias.length !== layer.outputSize) {
-      throw new ModelToolsError(
-        'BAD_ARGUMENT',
-        `${where} has ${layer.bias.length} biases, expected ${layer.outputSize}`,
-      );
-    }
-    const previous = model.layers[i - 1];
-    if (previous && previous.outputSize !== layer.inputSize) {
-      throw new ModelToolsError(
-        'BAD_ARGUMENT',
-        `${where} takes ${layer.inputSize} inputs but layer ${i - 1} gives ${previous.outputSize}`,
-      );
-    }
-  });
-}
 
 /**
  * Writes a DenseModel as an ONNX graph: per layer MatMul + Add, then Relu or Softmax(axis -1).
@@ -47,7 +20,7 @@ export function denseModelToOnnx(model: DenseModel, opts: { opset?: number } = {
   if (!Number.isInteger(opset) || opset < 7 || opset > 21) {
     throw new ModelToolsError('BAD_ARGUMENT', `opset must be an integer from 7 to 21, got ${opset}`);
   }
-  checkLayers(model);
+  checkDenseModel(model);
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
   let current = model.inputName;

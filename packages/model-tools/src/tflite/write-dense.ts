@@ -1,9 +1,9 @@
 import type { DenseModel } from '../dense-model.js';
+import { checkDenseModel } from '../dense-model.js';
 import { ModelToolsError } from '../errors.js';
 import { calibrateDenseRanges } from './calibrate-dense.js';
 import { floatDenseGraph } from './dense-graph-float.js';
 import { int8DenseGraph } from './dense-graph-int8.js';
-import { checkDenseModel } from './dense-layers.js';
 import { encodeTflite } from './encode.js';
 
 export type TfliteQuantizationMode = 'float32' | 'hybrid-int8' | 'int8';
