@@ -7,14 +7,7 @@ import { inspectOnnx } from '../src/onnx/inspect-onnx.js';
 import { runOnnx } from '../src/onnx/run-onnx.js';
 import { runDenseReference } from '../src/quantize/reference.js';
 import { randomDenseModel } from './support/random-dense-model.js';
-
-function seededInputs(length: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  });
-}
+import { seeded } from './support/test-data.js';
 
 describe('denseModelToOnnx', () => {
   const model = randomDenseModel([784, 64, 10], 42);
@@ -22,7 +15,7 @@ describe('denseModelToOnnx', () => {
 
   it('writes a graph onnxruntime-web runs, matching the float reference', async () => {
     const batch = 4;
-    const x = seededInputs(batch * 784, 1);
+    const x = seeded(batch * 784, 1);
     const out = await runOnnx(bytes, { input: new ort.Tensor('float32', x, [batch, 784]) });
     const probabilities = out.probabilities!;
     expect(probabilities.dims).toEqual([batch, 10]);

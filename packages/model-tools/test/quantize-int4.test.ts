@@ -12,32 +12,7 @@ import { tensorValueInfo } from '../src/onnx/value-info.js';
 import { quantizeInt4 } from '../src/quantize/int4.js';
 import { runDenseReference } from '../src/quantize/reference.js';
 import { randomDenseModel } from './support/random-dense-model.js';
-
-function seeded(length: number, seed: number, scale = 1, offset = 0): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return (s / 2 ** 32) * scale + offset;
-  });
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
-
-async function runDense(
-  bytes: Uint8Array,
-  model: DenseModel,
-  x: Float32Array,
-  batch: number,
-): Promise<Float32Array> {
-  const out = await runOnnx(bytes, {
-    [model.inputName]: new ort.Tensor('float32', x, [batch, model.layers[0]!.inputSize]),
-  });
-  return out[model.outputName]!.data as Float32Array;
-}
+import { maxAbsDiff, runDense, seeded } from './support/test-data.js';
 
 describe('quantizeInt4 (MatMulNBits)', () => {
   const batch = 5;

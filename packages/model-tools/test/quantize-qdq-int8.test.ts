@@ -1,41 +1,14 @@
-import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import type { DenseModel } from '../src/dense-model.js';
 import { ModelToolsError } from '../src/errors.js';
 import { decodeOnnx, encodeOnnx } from '../src/onnx/codec.js';
 import { denseModelToOnnx } from '../src/onnx/dense-to-onnx.js';
 import { inspectOnnx } from '../src/onnx/inspect-onnx.js';
-import { runOnnx } from '../src/onnx/run-onnx.js';
 import { toNumber } from '../src/onnx/tensor.js';
 import { quantizeQdqInt8 } from '../src/quantize/qdq-int8.js';
 import { runDenseReference } from '../src/quantize/reference.js';
 import { randomDenseModel } from './support/random-dense-model.js';
-
-function seeded(length: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  });
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
-
-async function runDense(
-  bytes: Uint8Array,
-  model: DenseModel,
-  x: Float32Array,
-  batch: number,
-): Promise<Float32Array> {
-  const out = await runOnnx(bytes, {
-    [model.inputName]: new ort.Tensor('float32', x, [batch, model.layers[0]!.inputSize]),
-  });
-  return out[model.outputName]!.data as Float32Array;
-}
+import { maxAbsDiff, runDense, seeded } from './support/test-data.js';
 
 describe('quantizeQdqInt8', () => {
   const model = randomDenseModel([784, 64, 10], 31);

@@ -6,6 +6,7 @@ import { inspectOnnx } from '../src/onnx/inspect-onnx.js';
 import { openOnnxSession } from '../src/onnx/run-onnx.js';
 import { validateOps } from '../src/onnx/validate-ops.js';
 import { quantizeDynamicInt8 } from '../src/quantize/dynamic-int8.js';
+import { maxAbsDiff } from './support/test-data.js';
 
 const SILERO = 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 const FRAME = 512;
@@ -41,10 +42,6 @@ async function probabilities(bytes: Uint8Array, frames: Float32Array[]): Promise
   }
   await session.release();
   return out;
-}
-
-function maxAbsDiff(a: number[], b: number[]): number {
-  return a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i]!)), 0);
 }
 
 describe('quantizeDynamicInt8 on Silero VAD v5 (weights in Constant nodes inside If branches)', () => {

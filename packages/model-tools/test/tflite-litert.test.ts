@@ -4,6 +4,7 @@ import { loadLiteRtInNode } from '../src/runtime/litert-node.js';
 import { runTfliteInNode } from '../src/runtime/run-tflite-node.js';
 import { denseModelToTflite, runTfliteReference, type TfliteQuantizationMode } from '../src/tflite/index.js';
 import { randomDenseModel } from './support/random-dense-model.js';
+import { seededRows } from './support/test-data.js';
 
 // LiteRT.js (@litertjs/core) runs .tflite files in Node on WASM/XNNPack: the real runtime, checking
 // that our hand-written FlatBuffers load and compute what the reference interpreter says.
@@ -15,16 +16,6 @@ const hasLiteRt = (() => {
     return false;
   }
 })();
-
-function seededRows(count: number, width: number, seed: number, lo: number, hi: number): Float32Array[] {
-  let s = seed >>> 0;
-  return Array.from({ length: count }, () =>
-    Float32Array.from({ length: width }, () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return lo + (hi - lo) * (s / 2 ** 32);
-    }),
-  );
-}
 
 const variants: { quantization: TfliteQuantizationMode; perChannel: boolean; tolerance: number }[] = [
   { quantization: 'float32', perChannel: true, tolerance: 1e-5 },

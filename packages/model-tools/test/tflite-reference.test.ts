@@ -3,16 +3,7 @@ import type { DenseModel } from '../src/dense-model.js';
 import { denseModelToTflite, runTfliteReference } from '../src/tflite/index.js';
 import { quantizeRow } from '../src/tflite/reference-kernels.js';
 import { randomDenseModel } from './support/random-dense-model.js';
-
-function seededRows(count: number, width: number, seed: number, lo: number, hi: number): Float32Array[] {
-  let s = seed >>> 0;
-  return Array.from({ length: count }, () =>
-    Float32Array.from({ length: width }, () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return lo + (hi - lo) * (s / 2 ** 32);
-    }),
-  );
-}
+import { seededRows } from './support/test-data.js';
 
 /** The model computed directly from DenseModel's [in][out] weights, in float64. */
 function directForward(model: DenseModel, row: Float32Array): number[] {

@@ -3,16 +3,7 @@ import { ModelToolsError } from '../src/errors.js';
 import { denseModelToTflite, inspectTflite, readTflite, type TfliteModel } from '../src/tflite/index.js';
 import { TensorType } from '../src/tflite/schema.js';
 import { randomDenseModel } from './support/random-dense-model.js';
-
-function seededRows(count: number, width: number, seed: number, lo = 0, hi = 1): Float32Array[] {
-  let s = seed >>> 0;
-  return Array.from({ length: count }, () =>
-    Float32Array.from({ length: width }, () => {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      return lo + (hi - lo) * (s / 2 ** 32);
-    }),
-  );
-}
+import { seededRows } from './support/test-data.js';
 
 function tensorNamed(model: TfliteModel, name: string) {
   const t = model.subgraphs[0]!.tensors.find((x) => x.name === name);

@@ -1,5 +1,14 @@
+import {
+  type ArmWeight,
+  chooseArm,
+  epsilonGreedy,
+  isStatsError,
+  type ArmStats as StatsArm,
+  thompsonWeights,
+  ucb1,
+} from '@edgewise/stats';
 import { EdgewiseError } from '../errors.js';
-import { type RandomSource, sampleBeta } from './seeded-random.js';
+import type { RandomSource } from './seeded-random.js';
 
 /** What a local bandit knows about one arm. */
 export interface ArmStats {
@@ -13,9 +22,26 @@ export interface LocalChoice {
   probability: number;
 }
 
-function argmaxAll(values: readonly number[]): number[] {
-  const best = Math.max(...values);
-  return values.flatMap((value, i) => (value === best ? [i] : []));
+/**
+ * The local policies are the ones the server runs (@edgewise/stats): weights from the arm
+ * aggregates, then one draw from those weights; the chosen arm's weight is its propensity.
+ */
+function choose(
+  arms: readonly ArmStats[],
+  random: RandomSource,
+  weigh: (arms: StatsArm[]) => ArmWeight[],
+): LocalChoice {
+  const named = arms.map((a, i) => ({ name: String(i), pulls: a.pulls, rewardSum: a.rewardSum }));
+  let weights: ArmWeight[];
+  try {
+    weights = weigh(named);
+  } catch (error) {
+    if (isStatsError(error))
+      throw new EdgewiseError('CONFIG', `local bandit: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const index = chooseArm(weights, random);
+  return { index, probability: weights[index]!.weight };
 }
 
 /**
@@ -27,49 +53,24 @@ export function epsilonGreedyChoice(
   epsilon: number,
   random: RandomSource,
 ): LocalChoice {
-  if (!(epsilon >= 0 && epsilon <= 1)) {
-    throw new EdgewiseError('CONFIG', `epsilon-greedy: epsilon must be in [0, 1], got ${epsilon}.`);
-  }
-  const n = arms.length;
-  const greedy = argmaxAll(
-    arms.map((a) => (a.pulls === 0 ? Number.POSITIVE_INFINITY : a.rewardSum / a.pulls)),
-  );
-  const index = random() < epsilon ? Math.floor(random() * n) : greedy[Math.floor(random() * greedy.length)]!;
-  const probability = epsilon / n + (greedy.includes(index) ? (1 - epsilon) / greedy.length : 0);
-  return { index, probability };
+  return choose(arms, random, (a) => epsilonGreedy(a, epsilon, { initialValue: Number.POSITIVE_INFINITY }));
 }
 
 /**
- * Thompson sampling with a Beta(1 + successes, 1 + failures) posterior per arm; rewards in [0, 1]
- * count fractionally. The propensity is estimated from `draws` posterior draws, the first of which
- * makes the choice — so it is never 0 for the arm chosen.
+ * Thompson sampling with a Beta(1 + successes, 1 + failures) posterior per arm; each arm's
+ * propensity is its probability of being best, estimated from `draws` posterior draws.
  */
 export function thompsonChoice(arms: readonly ArmStats[], random: RandomSource, draws = 1000): LocalChoice {
-  const wins = new Array<number>(arms.length).fill(0);
-  let index = -1;
-  for (let d = 0; d < draws; d++) {
-    let best = 0;
-    let bestValue = -1;
-    for (const [i, arm] of arms.entries()) {
-      const value = sampleBeta(1 + arm.rewardSum, 1 + arm.pulls - arm.rewardSum, random);
-      if (value > bestValue) {
-        bestValue = value;
-        best = i;
-      }
-    }
-    wins[best]!++;
-    if (d === 0) index = best;
-  }
-  return { index, probability: wins[index]! / draws };
+  return choose(arms, random, (a) => thompsonWeights(a, { draws, rng: random }));
 }
 
-/** UCB1: plays each arm once, then the highest mean + sqrt(2 ln N / n). Deterministic, so probability 1. */
+/** UCB1: plays each arm once, then the highest mean + sqrt(2 ln N / n); ties split evenly. */
 export function ucb1Choice(arms: readonly ArmStats[]): LocalChoice {
-  const unplayed = arms.findIndex((a) => a.pulls === 0);
-  if (unplayed >= 0) return { index: unplayed, probability: 1 };
-  const total = arms.reduce((sum, a) => sum + a.pulls, 0);
-  const scores = arms.map((a) => a.rewardSum / a.pulls + Math.sqrt((2 * Math.log(total)) / a.pulls));
-  return { index: argmaxAll(scores)[0]!, probability: 1 };
+  return choose(
+    arms,
+    () => 0,
+    (a) => ucb1(a),
+  );
 }
 
 /** Throws CONFIG unless `value` is a reward the policy can learn from (Thompson's Beta needs [0, 1]). */
