@@ -1,99 +1,38 @@
 import { createInferenceWorker } from './create-worker.js';
+import {
+  checkConfig,
+  type EdgewiseConfig,
+  type EdgewiseNotice,
+  type LoadBytesOptions,
+  type LoadOptions,
+  runtimeBaseUrl,
+  serverUrl,
+  versionRequest,
+} from './edgewise-config.js';
 import { EdgewiseError } from './errors.js';
 import type { EventQueue } from './events/event-queue.js';
-import type { EventQueueOptions, FlushResult } from './events/event-queue-options.js';
+import type { FlushResult } from './events/event-queue-options.js';
 import type { Assignment } from './experiments/experiment-types.js';
 import type { ExperimentsClient } from './experiments/experiments-client.js';
 import type { ExposureLog } from './experiments/exposure-log.js';
 import type { StickyAssignments } from './experiments/sticky-assignments.js';
-import { type Backend, planBackends } from './inference/backend-plan.js';
+import type { Backend, BackendPlan } from './inference/backend-plan.js';
 import { type BackendCapabilities, detectBackends } from './inference/capabilities.js';
-import type { EngineEvent, InferenceHost } from './inference/engine-types.js';
+import type { InferenceHost } from './inference/engine-types.js';
 import { LazyHost } from './inference/lazy-host.js';
+import { type ModelFiles, place, planPlacement } from './inference/placement.js';
+import { RemoteHost } from './inference/remote-host.js';
 import { isNode } from './inference/runtime-session.js';
 import { WorkerHost } from './inference/worker-host.js';
-import { Model, type ModelDescription } from './model.js';
-import type { ModelStoreEvents } from './models/events.js';
-import type { PublicKeyInput } from './models/manifest-signature.js';
-import type { ModelFormat } from './models/manifest-types.js';
+import { Model } from './model.js';
+import { bytesFiles, manifestFiles } from './models/model-files.js';
 import type { ModelStore } from './models/model-store.js';
 import type { ProgressCallback } from './models/progress.js';
 import type { ModelCacheApi } from './models/store-types.js';
 
+export type { EdgewiseConfig, EdgewiseNotice, LoadBytesOptions, LoadOptions } from './edgewise-config.js';
+
 type Parts = typeof import('./edgewise-parts.js');
-
-export interface EdgewiseConfig {
-  /** The model manifest: a static models/manifest.json, or the server's /v1/manifest. */
-  manifestUrl?: string;
-  experimentsUrl?: string;
-  collectorUrl?: string;
-  writeKey?: string;
-  userId?: string;
-  /** Backend preference, best first. Default: webgpu, wasm, then remote when a server is known. */
-  backends?: Backend[];
-  /** The server for remote inference (POST /v1/predict); defaults to the origin of a /v1/ manifestUrl. */
-  serverUrl?: string;
-  /** Where onnxruntime-web and LiteRT.js files are served (the Vite plugin serves them at /edgewise/). */
-  runtimeBaseUrl?: string;
-  /** Entries in each model's prediction cache (LRU keyed by version + input bytes). 0 = off, the default. */
-  predictionCacheSize?: number;
-  /** WASM threads to use when the page is cross-origin isolated (default: cores, at most 4). */
-  wasmThreads?: number;
-  /**
-   * Which runtime runs TFLite models: LiteRT.js (default; WebGPU and WASM) or @tensorflow/tfjs-tflite
-   * (WASM only; its files are served under runtimeBaseUrl at tfjs-tflite/).
-   */
-  tfliteRuntime?: 'litert' | 'tfjs-tflite';
-  /** Ed25519 public key: manifests must carry a valid signature by it (else INTEGRITY). */
-  publicKey?: PublicKeyInput;
-  /** Ask the browser to keep cached models under storage pressure (navigator.storage.persist()). */
-  persistStorage?: boolean;
-  /** Event batching and retry settings. */
-  events?: Partial<Omit<EventQueueOptions, 'collectorUrl' | 'writeKey'>>;
-  /** Run models in a Web Worker (default in browsers) or on this thread (default in Node). */
-  worker?: boolean;
-}
-
-/** Things that happen without a call to report them on: fallbacks, restarts, rollbacks, evictions. */
-export type EdgewiseNotice =
-  | EngineEvent
-  | ({ type: 'rollback' } & ModelStoreEvents['rollback'])
-  | ({ type: 'evicted' } & ModelStoreEvents['evicted'])
-  | ({ type: 'integrity-failed' } & ModelStoreEvents['integrity-failed'])
-  | ({ type: 'manifest-offline' } & ModelStoreEvents['manifest-offline']);
-
-export interface LoadOptions {
-  version?: string;
-  channel?: string;
-  /** Force a manifest variant ('int8', 'tflite-fp32', …); by default the one that suits the backend. */
-  variant?: string;
-  format?: ModelFormat;
-  /** Load the model version of this user's arm in the experiment, and log the exposure. */
-  experiment?: string;
-  backends?: Backend[];
-  signal?: AbortSignal;
-  onProgress?: ProgressCallback;
-}
-
-export interface LoadBytesOptions {
-  format: ModelFormat;
-  name?: string;
-  version?: string;
-  backends?: Backend[];
-}
-
-function defaultRuntimeBase(): string {
-  const here = (globalThis as { location?: { href: string } }).location?.href;
-  return here ? new URL('/edgewise/', here).href : 'file:///';
-}
-
-function serverFromManifest(manifestUrl: string | undefined): string | undefined {
-  if (!manifestUrl) return undefined;
-  const base = (globalThis as { location?: { href: string } }).location?.href;
-  const url = new URL(manifestUrl, base);
-  const at = url.pathname.indexOf('/v1/');
-  return at >= 0 ? new URL(url.pathname.slice(0, at + 1), url).href : undefined;
-}
 
 /**
  * The Edgewise client: loads models on the best backend this device has, off the main thread.
@@ -105,6 +44,7 @@ function serverFromManifest(manifestUrl: string | undefined): string | undefined
  */
 export class Edgewise {
   readonly #host: InferenceHost;
+  readonly #remote: RemoteHost | undefined;
   readonly #listeners = new Set<(event: EdgewiseNotice) => void>();
   readonly #store: ModelStore | undefined;
   readonly #experiments: ExperimentsClient | undefined;
@@ -130,7 +70,7 @@ export class Edgewise {
     const useWorker = config.worker ?? (!isNode() && typeof Worker === 'function');
     this.#host = useWorker
       ? new WorkerHost(createInferenceWorker)
-      : new LazyHost(async () => new (await import('./inference/in-process-host.js')).InProcessHost());
+      : new LazyHost(async () => new (await import('./inference/engine.js')).InferenceEngine());
     this.#host.onEvent((event) => {
       if (event.type === 'fallback' && event.to) {
         this.#models.get(event.modelId)?.movedTo({ backend: event.to, reason: `fell back: ${event.error}` });
@@ -158,28 +98,18 @@ export class Edgewise {
         ...(config.writeKey ? { writeKey: config.writeKey } : {}),
       });
     }
-    this.runtimeBaseUrl = config.runtimeBaseUrl
-      ? new URL(config.runtimeBaseUrl, (globalThis as { location?: { href: string } }).location?.href).href
-      : defaultRuntimeBase();
-    this.serverUrl = config.serverUrl ?? serverFromManifest(config.manifestUrl);
+    this.runtimeBaseUrl = runtimeBaseUrl(config);
+    this.serverUrl = serverUrl(config);
+    if (this.serverUrl) {
+      this.#remote = new RemoteHost(
+        this.serverUrl,
+        config.writeKey ? { authorization: `Bearer ${config.writeKey}` } : {},
+      );
+    }
   }
 
   static async create(config: EdgewiseConfig = {}): Promise<Edgewise> {
-    if (config.backends) {
-      const bad = config.backends.filter((b) => !['webgpu', 'wasm', 'remote'].includes(b));
-      if (bad.length > 0 || config.backends.length === 0) {
-        throw new EdgewiseError(
-          'CONFIG',
-          `backends must be a non-empty list of 'webgpu', 'wasm', 'remote'; got ${JSON.stringify(config.backends)}`,
-        );
-      }
-    }
-    if (config.predictionCacheSize !== undefined && !(config.predictionCacheSize >= 0)) {
-      throw new EdgewiseError(
-        'CONFIG',
-        'predictionCacheSize must be 0 (off) or a positive number of entries',
-      );
-    }
+    checkConfig(config);
     return new Edgewise(config, await import('./edgewise-parts.js'));
   }
 
@@ -223,82 +153,65 @@ export class Edgewise {
       throw new EdgewiseError('DISPOSED', 'this Edgewise instance was closed: create a new one');
   }
 
-  /** @internal shared by load() and loadBytes(). */
-  async openModel(
-    bytes: Uint8Array,
-    meta: Omit<
-      ModelDescription,
-      'backend' | 'backendReason' | 'runtime' | 'threads' | 'inputs' | 'outputs'
-    > & {
-      inputs?: ModelDescription['inputs'];
-      outputs?: ModelDescription['outputs'];
-      backends?: Backend[];
+  /** The plan for one load: this device's backends and the server, in the app's order. */
+  async #plan(backends: Backend[] | undefined, remote: boolean): Promise<BackendPlan> {
+    const preference = backends ?? this.config.backends;
+    return planPlacement(await this.capabilities(), {
+      ...(preference ? { preference } : {}),
+      ...(this.config.wasmThreads ? { threads: this.config.wasmThreads } : {}),
+      remote: remote && this.#remote !== undefined,
+    });
+  }
+
+  /** Places the model's files on a backend and wraps the result; shared by load() and loadBytes(). */
+  async #open(
+    files: ModelFiles,
+    options: {
+      backends: Backend[] | undefined;
+      remote: boolean;
+      arm?: string | undefined;
+      onProgress?: ProgressCallback | undefined;
       onReward?: (value: number) => Promise<void>;
       onPrediction?: (latencyMs: number) => void;
-      onDispose?: () => void;
     },
   ): Promise<Model> {
     this.#checkOpen();
-    const caps = await this.capabilities();
-    const plan = planBackends(caps, {
-      format: meta.format,
-      ...((meta.backends ?? this.config.backends)
-        ? { preference: meta.backends ?? this.config.backends }
-        : {}),
-      remoteAvailable: this.serverUrl !== undefined && meta.inputs !== undefined,
-      ...(this.config.wasmThreads ? { threads: this.config.wasmThreads } : {}),
-    });
-    const local = plan.candidates.filter((c) => c.backend !== 'remote');
     const id = `m${++this.#nextId}`;
-    let description: ModelDescription;
-    try {
-      if (local.length === 0 || bytes.byteLength === 0) {
-        throw new EdgewiseError('BACKEND_UNAVAILABLE', 'no on-device backend was requested or available');
-      }
-      const loaded = await this.#host.load(id, {
-        bytes,
-        format: meta.format,
-        candidates: local,
-        runtimeBaseUrl: this.runtimeBaseUrl,
-        ...(this.config.tfliteRuntime ? { tfliteRuntime: this.config.tfliteRuntime } : {}),
-      });
-      description = { ...meta, ...loaded, backendReason: loaded.reason } as ModelDescription;
-      if (meta.inputs && loaded.inputs.length === 0) description.inputs = meta.inputs;
-    } catch (error) {
-      const remote = plan.candidates.find((c) => c.backend === 'remote');
-      const backendProblem = error instanceof EdgewiseError && error.code === 'BACKEND_UNAVAILABLE';
-      if (!remote || !backendProblem || !meta.inputs || !meta.outputs) {
-        if (backendProblem && plan.skipped.length > 0) {
-          throw new EdgewiseError(
-            'BACKEND_UNAVAILABLE',
-            `${(error as Error).message}; skipped: ${plan.skipped.map((s) => `${s.backend} (${s.reason})`).join(', ')}`,
-            { details: { skipped: plan.skipped } },
-          );
-        }
-        throw error;
-      }
-      description = {
-        ...meta,
-        inputs: meta.inputs,
-        outputs: meta.outputs,
-        backend: 'remote',
-        backendReason: `${remote.reason}: no on-device backend could run it (${(error as Error).message})`,
-        runtime: 'server',
-        threads: 1,
-      };
-    }
+    const placed = await place({
+      id,
+      plan: await this.#plan(options.backends, options.remote),
+      files,
+      hosts: { device: this.#host, ...(this.#remote ? { remote: this.#remote } : {}) },
+      runtimeBaseUrl: this.runtimeBaseUrl,
+      ...(this.config.tfliteRuntime ? { tfliteRuntime: this.config.tfliteRuntime } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      onFallback: (event) => this.#notify(event),
+    });
+    const { file, loaded } = placed;
     const model = new Model({
       id,
-      host: description.backend === 'remote' ? undefined : this.#host,
-      description,
+      host: placed.host,
+      description: {
+        name: file.name,
+        version: file.version,
+        variant: file.variant,
+        format: file.format,
+        quantization: file.quantization,
+        backend: loaded.backend,
+        backendReason: placed.backendReason,
+        runtime: loaded.runtime,
+        threads: loaded.threads,
+        source: file.source,
+        arm: options.arm,
+        inputs: loaded.inputs.length > 0 ? loaded.inputs : (file.inputs ?? []),
+        outputs: loaded.outputs.length > 0 ? loaded.outputs : (file.outputs ?? []),
+      },
       cacheSize: this.config.predictionCacheSize ?? 0,
-      serverUrl: this.serverUrl,
-      ...(this.config.writeKey ? { serverHeaders: { authorization: `Bearer ${this.config.writeKey}` } } : {}),
-      ...(meta.onReward ? { onReward: meta.onReward } : {}),
-      ...(meta.onPrediction ? { onPrediction: meta.onPrediction } : {}),
+      ...(options.onReward ? { onReward: options.onReward } : {}),
+      ...(options.onPrediction ? { onPrediction: options.onPrediction } : {}),
       onDispose: () => {
         this.#models.delete(id);
-        meta.onDispose?.();
+        file.release();
       },
     });
     this.#models.set(id, model);
@@ -332,67 +245,33 @@ export class Edgewise {
     this.#checkOpen();
     const store = this.#requireStore('load()');
     const assignment = options.experiment ? await this.#assign(options.experiment) : undefined;
-    const modelName = assignment?.model ?? name;
-    const caps = await this.capabilities();
-    const preference = options.backends ?? this.config.backends;
-    const format = options.format;
-    const first = planBackends(caps, {
-      format: format ?? 'onnx',
-      ...(preference ? { preference } : {}),
-      remoteAvailable: this.serverUrl !== undefined,
-    }).candidates[0];
-    const remoteOnly = first?.backend === 'remote';
-    const request = {
-      ...(assignment ? { version: assignment.version } : {}),
-      ...(options.version && !assignment ? { version: options.version } : {}),
-      ...(options.channel && !assignment ? { channel: options.channel } : {}),
+    const files = manifestFiles(store, assignment?.model ?? name, {
+      ...versionRequest(options, assignment),
       ...(options.variant ? { variant: options.variant } : {}),
-      ...(format ? { format } : {}),
-      ...(first ? { backend: first.backend } : {}),
+      ...(options.format ? { format: options.format } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    };
-    // The server runs remote models: resolve the version, download nothing.
-    const fetched = remoteOnly
-      ? { ...(await store.resolve(modelName, request)), bytes: new Uint8Array(0), source: 'memory' as const }
-      : await store.fetchModel(modelName, request);
-    options.onProgress?.({ loaded: 0, total: 1, phase: 'compile' });
+    });
+    const experiment = assignment?.inExperiment ? options.experiment : undefined;
     let exposure: Awaited<ReturnType<ExposureLog['record']>> | undefined;
+    const model = await this.#open(files, {
+      backends: options.backends,
+      remote: true,
+      arm: assignment?.arm,
+      onProgress: options.onProgress,
+      ...(experiment ? { onReward: (value: number) => this.track(experiment, value) } : {}),
+      ...(experiment
+        ? {
+            onPrediction: (latencyMs: number) => {
+              if (exposure) void this.#queue?.enqueue(this.#parts.predictionEvent(exposure, latencyMs));
+            },
+          }
+        : {}),
+    });
     if (assignment?.inExperiment && this.#userId) {
-      exposure = await this.#exposures.record(this.#userId, assignment, fetched.version);
+      exposure = await this.#exposures.record(this.#userId, assignment, model.version);
       if (exposure.first) await this.#queue?.enqueue(this.#parts.exposureEvent(exposure));
     }
-    const experimentKey = options.experiment;
-    let model: Model;
-    try {
-      model = await this.openModel(fetched.bytes, {
-        name: fetched.name,
-        version: fetched.version,
-        variant: fetched.variantId === 'base' ? undefined : fetched.variantId,
-        format: fetched.artifact.format,
-        quantization: fetched.artifact.quantization,
-        source: fetched.source,
-        arm: assignment?.arm,
-        inputs: fetched.versionInfo.inputs,
-        outputs: fetched.versionInfo.outputs,
-        ...(options.backends ? { backends: options.backends } : {}),
-        ...(experimentKey && assignment?.inExperiment
-          ? { onReward: (value: number) => this.track(experimentKey, value) }
-          : {}),
-        ...(exposure
-          ? {
-              onPrediction: (latencyMs: number) => {
-                if (exposure) void this.#queue?.enqueue(this.#parts.predictionEvent(exposure, latencyMs));
-              },
-            }
-          : {}),
-        onDispose: () => store.release(fetched.cacheKey),
-      });
-    } catch (error) {
-      store.release(fetched.cacheKey);
-      throw error;
-    }
-    options.onProgress?.({ loaded: 1, total: 1, phase: 'compile' });
     return model;
   }
 
@@ -431,16 +310,12 @@ export class Edgewise {
     if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
       throw new EdgewiseError('MODEL_FORMAT', 'loadBytes() needs the model file as a non-empty Uint8Array');
     }
-    return this.openModel(bytes, {
+    const files = bytesFiles(bytes, {
       name: options.name ?? 'model',
       version: options.version ?? 'local',
-      variant: undefined,
       format: options.format,
-      quantization: 'fp32',
-      source: 'memory',
-      arm: undefined,
-      ...(options.backends ? { backends: options.backends } : {}),
     });
+    return this.#open(files, { backends: options.backends, remote: false });
   }
 
   /** Test hook: crashes the inference worker the way a runtime abort would. */
@@ -453,6 +328,7 @@ export class Edgewise {
     this.#closed = true;
     await Promise.all([...this.#models.values()].map((m) => m.dispose().catch(() => undefined)));
     await this.#host.close();
+    await this.#remote?.close();
     await this.#queue?.close();
   }
 }

@@ -1,21 +1,32 @@
+// The public entry: what packages/sdk/README.md documents, and nothing else. Internals stay
+// importable from their own files for our packages and tests; every name here is a promise.
 export {
   Edgewise,
   type EdgewiseConfig,
   type EdgewiseNotice,
   type LoadBytesOptions,
-  type LoadOptions as ModelLoadOptions,
+  type LoadOptions,
 } from './edgewise.js';
 export { EdgewiseError, type ErrorCode, isEdgewiseError } from './errors.js';
-export * from './events/index.js';
-export * from './experiments/index.js';
-export {
-  type Backend,
-  type BackendCandidate,
-  type BackendPlan,
-  planBackends,
-} from './inference/backend-plan.js';
+export type { FlushResult } from './events/event-queue-options.js';
+export type { EdgewiseEvent, EventType } from './events/event-types.js';
+export { assignToGroup } from './experiments/ab-assignment.js';
+export { assignArm } from './experiments/assign-arm.js';
+export type { ArmAssignment, ExperimentArm, ExperimentConfig } from './experiments/experiment-types.js';
+export { hashToUnit } from './experiments/hash-to-unit.js';
+export type { Backend } from './inference/backend-plan.js';
 export { type BackendCapabilities, detectBackends } from './inference/capabilities.js';
 export type { NamedInputs, NamedOutputs, Tensor, TensorData, TensorInput } from './inference/tensors.js';
-export { isDynamicDim, validateInputs } from './inference/validate-inputs.js';
-export { Model, type ModelDescription, type PredictOptions } from './model.js';
-export * from './models/index.js';
+export type { Model, ModelDescription, PredictOptions } from './model.js';
+export type {
+  ModelArtifact,
+  ModelFormat,
+  ModelManifest,
+  ModelVersion,
+  Quantization,
+  TensorSpec,
+  VersionStatus,
+} from './models/manifest-types.js';
+export type { CachedModel } from './models/model-cache.js';
+export type { Progress, ProgressCallback } from './models/progress.js';
+export type { ModelCacheApi } from './models/store-types.js';

@@ -4,7 +4,6 @@ import { canBatch, concatRows, splitRows } from './inference/batch-tensors.js';
 import type { InferenceHost, LoadedModel } from './inference/engine-types.js';
 import { LruCache } from './inference/lru-cache.js';
 import { predictionKey } from './inference/prediction-key.js';
-import { remotePredict } from './inference/remote-predict.js';
 import type { NamedInputs, NamedOutputs, Tensor } from './inference/tensors.js';
 import { validateInputs } from './inference/validate-inputs.js';
 import type { ModelFormat, Quantization, TensorSpec } from './models/manifest-types.js';
@@ -39,13 +38,11 @@ export interface PredictOptions {
 
 export interface ModelParts {
   id: string;
-  host: InferenceHost | undefined;
+  /** Where the model was placed: the worker, this thread, or the server. */
+  host: InferenceHost;
   description: ModelDescription;
   /** Prediction cache entries; 0 turns the cache off (the default). */
   cacheSize: number;
-  serverUrl: string | undefined;
-  /** Sent with remote predictions (the write key). */
-  serverHeaders?: Record<string, string>;
   onPrediction?: (latencyMs: number) => void;
   onReward?: (value: number) => Promise<void>;
   onDispose: () => void;
@@ -91,7 +88,22 @@ export class Model {
   }
   /** Everything about the choice made, for display and logs. */
   describe(): ModelDescription {
-    return { ...this.#description };
+    const d = this.#description;
+    return {
+      name: d.name,
+      version: d.version,
+      variant: d.variant,
+      format: d.format,
+      quantization: d.quantization,
+      backend: d.backend,
+      backendReason: d.backendReason,
+      runtime: d.runtime,
+      threads: d.threads,
+      source: d.source,
+      arm: d.arm,
+      inputs: d.inputs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
+      outputs: d.outputs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
+    };
   }
 
   /** @internal the worker moved the model to another backend (a lost GPU). */
@@ -106,14 +118,8 @@ export class Model {
   }
 
   async #run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    const { host, serverUrl, id } = this.parts;
     const started = performance.now();
-    const outputs =
-      this.backend === 'remote' || !host
-        ? await remotePredict(serverUrl ?? '', { name: this.name, version: this.version }, feeds, {
-            ...(this.parts.serverHeaders ? { headers: this.parts.serverHeaders } : {}),
-          })
-        : await host.run(id, feeds);
+    const outputs = await this.parts.host.run(this.parts.id, feeds);
     this.parts.onPrediction?.(performance.now() - started);
     return outputs;
   }
@@ -146,11 +152,6 @@ export class Model {
     this.#check();
     if (items.length === 0) return [];
     const validated = items.map((item) => validateInputs(this.inputs, item));
-    if (this.backend === 'remote' || !this.parts.host) {
-      const results: NamedOutputs[] = [];
-      for (const feeds of validated) results.push(await this.#run(copyFeeds(feeds)));
-      return results;
-    }
     if (!canBatch(this.inputs)) {
       // The model takes one item per run (fixed batch, state inputs): still one trip to the worker.
       const started = performance.now();
@@ -181,6 +182,6 @@ export class Model {
     this.#disposed = true;
     this.#cache?.clear();
     this.parts.onDispose();
-    if (this.parts.host && this.backend !== 'remote') await this.parts.host.dispose(this.parts.id);
+    await this.parts.host.dispose(this.parts.id);
   }
 }

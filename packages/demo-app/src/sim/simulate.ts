@@ -1,4 +1,9 @@
-import { assignArm, createEvent, type EdgewiseEvent, postBatch, seededRandom } from '@edgewise/sdk';
+import { assignArm, type EdgewiseEvent } from '@edgewise/sdk';
+// The simulator plays many users from one page, so it uses the SDK's event parts directly; they are
+// internals of our own package, not part of its public entry.
+import { createEvent } from '../../../sdk/src/events/create-event.js';
+import { postBatch } from '../../../sdk/src/events/transport.js';
+import { seededRandom } from '../../../sdk/src/experiments/seeded-random.js';
 import { ENDPOINTS, WRITE_KEY } from '../app/client.js';
 import { type ExperimentResults, fetchExperiment, fetchResults } from './server-types.js';
 

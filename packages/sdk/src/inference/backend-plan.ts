@@ -1,9 +1,12 @@
-import type { ModelFormat } from '../models/manifest-types.js';
 import type { BackendCapabilities } from './capabilities.js';
 
+/** Where a model can run: on this device's GPU, on its CPU through WebAssembly, or on the server. */
 export type Backend = 'webgpu' | 'wasm' | 'remote';
+/** The backends that run in the inference worker (or in this thread in Node). */
+export type DeviceBackend = Exclude<Backend, 'remote'>;
 
-export const DEFAULT_BACKEND_ORDER: readonly Backend[] = ['webgpu', 'wasm', 'remote'];
+export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm', 'remote'];
+export const DEFAULT_BACKEND_ORDER: readonly Backend[] = BACKENDS;
 
 /** One backend to try, with what it will use and why it is on the list. */
 export interface BackendCandidate {
@@ -13,37 +16,46 @@ export interface BackendCandidate {
   reason: string;
 }
 
+/** A candidate the inference worker runs: the runtimes see only these. */
+export interface DeviceCandidate extends BackendCandidate {
+  backend: DeviceBackend;
+}
+
+export interface SkippedBackend {
+  backend: Backend;
+  reason: string;
+}
+
 export interface BackendPlan {
   candidates: BackendCandidate[];
   /** Backends left out, and why: reported on the model so nobody has to guess. */
-  skipped: { backend: Backend; reason: string }[];
+  skipped: SkippedBackend[];
 }
 
 /** The most WASM threads worth asking for: onnxruntime's own default caps at 4 too. */
 const MAX_THREADS = 4;
 
 /**
- * Orders the backends to try for one model, from the app's preference and what this device can do.
+ * Orders the on-device backends to try, from the app's preference and what this device can do. The
+ * server is not planned here: `planPlacement` adds it where the preference puts it.
  *
  * @example
- * planBackends(caps, { format: 'onnx', remoteAvailable: false }).candidates[0]
+ * planBackends(caps, { preference: ['webgpu', 'wasm'] }).candidates[0]
  * // → { backend: 'webgpu', threads: 4, reason: 'WebGPU adapter google/swiftshader' }
  */
 export function planBackends(
   caps: BackendCapabilities,
   options: {
-    format: ModelFormat;
     preference?: readonly Backend[];
-    remoteAvailable: boolean;
     /** Ask for this many WASM threads; still 1 where threads are unavailable. */
     threads?: number;
-  },
+  } = {},
 ): BackendPlan {
   const order = options.preference ?? DEFAULT_BACKEND_ORDER;
   const wanted = options.threads ?? Math.min(MAX_THREADS, caps.threads.hardwareConcurrency);
   const threads = caps.threads.available ? Math.max(1, Math.floor(wanted)) : 1;
   const candidates: BackendCandidate[] = [];
-  const skipped: BackendPlan['skipped'] = [];
+  const skipped: SkippedBackend[] = [];
   for (const backend of new Set(order)) {
     if (backend === 'webgpu') {
       if (caps.webgpu.available) {
@@ -65,10 +77,6 @@ export function planBackends(
           ? `${threads} threads`
           : `1 thread (${caps.threads.available ? 'one core' : caps.threads.reason})`;
       candidates.push({ backend, threads, reason: `WebAssembly, ${simd}, ${how}` });
-    } else if (options.remoteAvailable) {
-      candidates.push({ backend, threads: 1, reason: 'the server runs the model (/v1/predict)' });
-    } else {
-      skipped.push({ backend, reason: 'no server configured (pass remoteUrl or serverUrl)' });
     }
   }
   return { candidates, skipped };

@@ -1,4 +1,4 @@
-import { EdgewiseError, isEdgewiseError } from '../errors.js';
+import { EdgewiseError, type ErrorCode, isEdgewiseError } from '../errors.js';
 import type { Backend, BackendCandidate } from './backend-plan.js';
 
 export interface FallbackAttempt {
@@ -6,31 +6,48 @@ export interface FallbackAttempt {
   error: string;
 }
 
-export interface FallbackResult<S> {
+export interface FallbackResult<S, C extends BackendCandidate = BackendCandidate> {
   session: S;
-  candidate: BackendCandidate;
+  candidate: C;
   /** Backends that were tried first and failed, in order. */
   failed: FallbackAttempt[];
 }
 
-/** Errors that are about the model or the input, not the backend: trying another backend cannot help. */
-const NOT_A_BACKEND_PROBLEM = new Set(['MODEL_FORMAT', 'INTEGRITY', 'ABORTED', 'DISPOSED']);
+/**
+ * Errors about the model, the request or the network, not the backend: another backend cannot help,
+ * so they reach the caller as they are.
+ */
+const NOT_A_BACKEND_PROBLEM = new Set<ErrorCode>([
+  'MODEL_FORMAT',
+  'INTEGRITY',
+  'ABORTED',
+  'DISPOSED',
+  'NETWORK',
+  'QUOTA',
+  'CONFIG',
+  'MODEL_NOT_FOUND',
+  'VERSION_NOT_FOUND',
+]);
+
+export function isBackendProblem(error: unknown): boolean {
+  return !(isEdgewiseError(error) && NOT_A_BACKEND_PROBLEM.has(error.code));
+}
 
 /**
  * Tries each candidate in order until one creates a session. A WebGPU failure falls back to WASM, a
  * WASM failure to the server; each step is reported through `onFallback`.
  */
-export async function createWithFallback<S>(
-  candidates: readonly BackendCandidate[],
-  create: (candidate: BackendCandidate) => Promise<S>,
-  onFallback?: (from: FallbackAttempt, to: BackendCandidate | undefined) => void,
-): Promise<FallbackResult<S>> {
+export async function createWithFallback<S, C extends BackendCandidate>(
+  candidates: readonly C[],
+  create: (candidate: C) => Promise<S>,
+  onFallback?: (from: FallbackAttempt, to: C | undefined) => void,
+): Promise<FallbackResult<S, C>> {
   const failed: FallbackAttempt[] = [];
   for (const [i, candidate] of candidates.entries()) {
     try {
       return { session: await create(candidate), candidate, failed };
     } catch (error) {
-      if (isEdgewiseError(error) && NOT_A_BACKEND_PROBLEM.has(error.code)) throw error;
+      if (!isBackendProblem(error)) throw error;
       const attempt = {
         backend: candidate.backend,
         error: error instanceof Error ? error.message : String(error),

@@ -4,22 +4,32 @@ import type { FallbackAttempt } from './create-with-fallback.js';
 import type { Tensor } from './tensors.js';
 
 export interface LoadRequest {
+  /** Which model this is: the server runs it by name and version; the worker only reports it. */
+  name: string;
+  version: string;
   bytes: Uint8Array;
   format: ModelFormat;
-  /** Backends to try in order (the remote one is handled outside the engine). */
+  /**
+   * The backend to load on first; the rest, in order, take over the same file if that backend goes
+   * away under a loaded model (a lost GPU). Placement moves to other files, the host never does.
+   */
   candidates: BackendCandidate[];
   runtimeBaseUrl: string;
   tfliteRuntime?: 'litert' | 'tfjs-tflite';
+  /** The manifest's inputs and outputs, for hosts that cannot read them from the file. */
+  inputs?: TensorSpec[];
+  outputs?: TensorSpec[];
 }
 
 export interface LoadedModel {
   backend: Backend;
-  /** Why this backend: what it uses, and what failed before it. */
+  /** Why this backend: what it uses. */
   reason: string;
   threads: number;
   runtime: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** Backends that failed under this model after it loaded (a lost GPU), in order. */
   failed: FallbackAttempt[];
 }
 
@@ -28,7 +38,10 @@ export type EngineEvent =
   | { type: 'fallback'; modelId: string; from: Backend; to: Backend | undefined; error: string }
   | { type: 'worker-restarted'; reason: string; retried: number };
 
-/** Where models run: the inference worker in a browser, this thread in Node. Same contract. */
+/**
+ * Where models run: the inference worker in a browser, this thread in Node, or the server. One
+ * contract, so placement and Model never ask which.
+ */
 export interface InferenceHost {
   load(id: string, request: LoadRequest): Promise<LoadedModel>;
   run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;

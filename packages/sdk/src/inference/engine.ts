@@ -1,6 +1,7 @@
 import { EdgewiseError } from '../errors.js';
+import type { BackendCandidate, DeviceBackend, DeviceCandidate } from './backend-plan.js';
 import { createWithFallback } from './create-with-fallback.js';
-import type { EngineEvent, LoadedModel, LoadRequest } from './engine-types.js';
+import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
 import { liteRtAdapter } from './litert-adapter.js';
 import { onnxAdapter } from './onnx-adapter.js';
 import type { RuntimeAdapter, RuntimeSession } from './runtime-session.js';
@@ -27,10 +28,10 @@ function adapterFor(request: LoadRequest): RuntimeAdapter {
 }
 
 /**
- * Loads and runs models with the runtime each format needs, falling back across backends. Lives in the
- * inference worker in a browser, and in the caller's thread in Node.
+ * Loads and runs models with the runtime each format needs, and moves a model to its next backend
+ * when a GPU goes away. Lives in the inference worker in a browser, and is the host itself in Node.
  */
-export class InferenceEngine {
+export class InferenceEngine implements InferenceHost {
   readonly #models = new Map<string, Entry>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
   /**
@@ -56,22 +57,25 @@ export class InferenceEngine {
   load(id: string, request: LoadRequest): Promise<LoadedModel> {
     return this.#serial(async () => {
       await this.#disposeNow(id);
-      const entry = await this.#open(id, request, request.candidates);
+      const entry = await this.#open(id, request, request.candidates.slice(0, 1));
       this.#models.set(id, entry);
       return entry.info;
     });
   }
 
-  async #open(id: string, request: LoadRequest, candidates: LoadRequest['candidates']): Promise<Entry> {
+  /** Opens the model on the first candidate that works; at load time placement passes just one. */
+  async #open(id: string, request: LoadRequest, candidates: readonly BackendCandidate[]): Promise<Entry> {
     const adapter = adapterFor(request);
-    const usable = candidates.filter((c) => adapter.backends.includes(c.backend));
+    const usable = candidates.filter((c): c is DeviceCandidate =>
+      adapter.backends.includes(c.backend as DeviceBackend),
+    );
     if (usable.length === 0 && candidates.length > 0) {
       throw new EdgewiseError(
         'BACKEND_UNAVAILABLE',
-        `${adapter.name} runs on ${adapter.backends.join(' or ')} only, and only ${candidates.map((c) => c.backend).join(', ')} was left to try: allow one of those backends${request.tfliteRuntime === 'tfjs-tflite' ? ", or use tfliteRuntime: 'litert'" : ''}`,
+        `${adapter.name} runs on ${adapter.backends.join(' or ')} only, not ${candidates.map((c) => c.backend).join(', ')}: allow one of those backends${request.tfliteRuntime === 'tfjs-tflite' ? ", or use tfliteRuntime: 'litert'" : ''}`,
       );
     }
-    const result = await createWithFallback(
+    const { session, candidate, failed } = await createWithFallback(
       usable,
       (candidate) =>
         adapter.createSession(request.bytes, candidate, {
@@ -81,15 +85,12 @@ export class InferenceEngine {
       (from, to) =>
         this.#emit({ type: 'fallback', modelId: id, from: from.backend, to: to?.backend, error: from.error }),
     );
-    const { session, candidate, failed } = result;
-    const after =
-      failed.length > 0 ? ` (after ${failed.map((f) => `${f.backend} failed: ${f.error}`).join('; ')})` : '';
     const entry: Entry = {
       request,
       session,
       info: {
         backend: candidate.backend,
-        reason: `${candidate.reason}${after}`,
+        reason: candidate.reason,
         threads: candidate.threads,
         runtime: adapter.name,
         inputs: session.inputs,
@@ -143,10 +144,6 @@ export class InferenceEngine {
     next.info.failed.unshift({ backend: entry.info.backend, error: why });
     this.#models.set(id, next);
     return next;
-  }
-
-  info(id: string): LoadedModel {
-    return this.#entry(id).info;
   }
 
   dispose(id: string): Promise<void> {

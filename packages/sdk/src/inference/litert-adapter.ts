@@ -118,7 +118,6 @@ export const liteRtAdapter: RuntimeAdapter = {
   name: 'litert',
   backends: ['webgpu', 'wasm'],
   async createSession(bytes, candidate, options) {
-    if (candidate.backend === 'remote') throw new Error('the remote backend does not run in the worker');
     const litert = await loadLiteRt(options);
     try {
       const model = await litert.loadAndCompile(bytes, { accelerator: candidate.backend });

@@ -1,7 +1,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../errors.js';
 import type { TensorDType, TensorSpec } from '../models/manifest-types.js';
-import type { BackendCandidate } from './backend-plan.js';
+import type { DeviceCandidate } from './backend-plan.js';
 import { isNode, type RuntimeAdapter, type RuntimeOptions, type RuntimeSession } from './runtime-session.js';
 import type { Tensor, TensorData } from './tensors.js';
 
@@ -18,7 +18,7 @@ const loaded = new Map<string, Promise<OrtModule>>();
  * of ort.webgpu.min.mjs computes wrong results on some adapters (see e2e/README.md). Plain WASM
  * takes the smaller ort.wasm.min.mjs.
  */
-function loadOrt(candidate: BackendCandidate, options: RuntimeOptions): Promise<OrtModule> {
+function loadOrt(candidate: DeviceCandidate, options: RuntimeOptions): Promise<OrtModule> {
   const key = isNode() ? 'node' : candidate.backend === 'webgpu' ? 'ort.min.mjs' : 'ort.wasm.min.mjs';
   let module = loaded.get(key);
   if (!module) {
@@ -133,7 +133,6 @@ export const onnxAdapter: RuntimeAdapter = {
   name: 'onnxruntime-web',
   backends: ['webgpu', 'wasm'],
   async createSession(bytes, candidate, options) {
-    if (candidate.backend === 'remote') throw new Error('the remote backend does not run in the worker');
     const ort = await loadOrt(candidate, options);
     let session: Ort.InferenceSession;
     try {

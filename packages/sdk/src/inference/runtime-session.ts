@@ -1,5 +1,5 @@
 import type { ModelFormat, TensorSpec } from '../models/manifest-types.js';
-import type { BackendCandidate } from './backend-plan.js';
+import type { DeviceBackend, DeviceCandidate } from './backend-plan.js';
 import type { Tensor } from './tensors.js';
 
 /** A loaded model on one backend of one runtime. */
@@ -25,10 +25,10 @@ export interface RuntimeAdapter {
   readonly format: ModelFormat;
   readonly name: string;
   /** Backends this runtime can use at all. */
-  readonly backends: readonly BackendCandidate['backend'][];
+  readonly backends: readonly DeviceBackend[];
   createSession(
     bytes: Uint8Array,
-    candidate: BackendCandidate,
+    candidate: DeviceCandidate,
     options: RuntimeOptions,
   ): Promise<RuntimeSession>;
 }

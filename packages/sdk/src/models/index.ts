@@ -45,7 +45,6 @@ export type {
 } from './store-types.js';
 export {
   BASE_VARIANT,
-  type DeliveryBackend,
   type PickedVariant,
   pickVariant,
   type VariantRequest,

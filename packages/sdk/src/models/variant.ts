@@ -1,14 +1,13 @@
 import { EdgewiseError } from '../errors.js';
+import type { Backend } from '../inference/backend-plan.js';
 import type { ModelArtifact, ModelFormat, ModelVersion, Quantization } from './manifest-types.js';
-
-export type DeliveryBackend = 'webgpu' | 'wasm' | 'remote';
 
 /** The id `pickVariant` gives the version's own file (the one outside `variants`). */
 export const BASE_VARIANT = 'base';
 
 export interface VariantRequest {
   /** The backend the runtime chose; the pick favours files that suit it. */
-  backend?: DeliveryBackend;
+  backend?: Backend;
   /** Only files of this format, e.g. 'tflite' for the TFLite runtime. */
   format?: ModelFormat;
   /** Force a file by id ('base', 'int8', 'tflite-int8', ...); skips the rule. */
@@ -25,7 +24,7 @@ export interface PickedVariant {
  * XNNPACK); WebGPU has none for int8 MatMulInteger but has fp16/fp32 and 4-bit MatMulNBits; remote
  * inference runs on a server where full precision costs little.
  */
-const QUANTIZATION_RANK: Record<DeliveryBackend | 'any', Quantization[]> = {
+const QUANTIZATION_RANK: Record<Backend | 'any', Quantization[]> = {
   wasm: ['int8', 'int8-dynamic', 'int8-qdq', 'int8-hybrid', 'int4', 'fp32', 'fp16'],
   webgpu: ['fp16', 'fp32', 'int4', 'int8-hybrid', 'int8-qdq', 'int8-dynamic', 'int8'],
   remote: ['fp32', 'fp16', 'int8-dynamic', 'int8-qdq', 'int8-hybrid', 'int8', 'int4'],
@@ -103,7 +102,7 @@ export function pickVariant(
             `'${c.variantId}' (${c.artifact.format}, ${c.artifact.backends?.join('/') ?? 'any backend'})`,
         )
         .join(', ')}. Ask for another format or backend, or force a variant.`,
-      { details: { name, version, ...request } },
+      { details: { name, version, ...request, noMatchingFile: true } },
     );
   }
   return best.c;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planBackends } from '../../src/inference/backend-plan.js';
 import type { BackendCapabilities } from '../../src/inference/capabilities.js';
+import { planPlacement } from '../../src/inference/placement.js';
 
 function caps(
   overrides: { webgpu?: boolean; threads?: boolean; simd?: boolean; cores?: number } = {},
@@ -24,12 +25,9 @@ function caps(
   };
 }
 
-describe('planBackends', () => {
+describe('planPlacement (the device backends from planBackends, and the server)', () => {
   it('orders WebGPU, then WASM, then the server by default, with reasons', () => {
-    const plan = planBackends(caps({ webgpu: true, threads: true }), {
-      format: 'onnx',
-      remoteAvailable: true,
-    });
+    const plan = planPlacement(caps({ webgpu: true, threads: true }), { remote: true });
     expect(plan.candidates.map((c) => c.backend)).toEqual(['webgpu', 'wasm', 'remote']);
     expect(plan.candidates[0]!.reason).toBe('WebGPU adapter google/swiftshader');
     expect(plan.candidates[1]!.reason).toBe('WebAssembly, SIMD, 4 threads');
@@ -37,45 +35,48 @@ describe('planBackends', () => {
   });
 
   it('skips what the device lacks and says why', () => {
-    const plan = planBackends(caps(), { format: 'onnx', remoteAvailable: false });
+    const plan = planPlacement(caps(), { remote: false });
     expect(plan.candidates.map((c) => c.backend)).toEqual(['wasm']);
     expect(plan.skipped).toEqual([
       { backend: 'webgpu', reason: 'navigator.gpu is missing: this browser has no WebGPU' },
-      { backend: 'remote', reason: 'no server configured (pass remoteUrl or serverUrl)' },
+      { backend: 'remote', reason: 'no server configured (pass serverUrl, or a /v1/ manifestUrl)' },
     ]);
   });
 
   it('uses one thread without cross-origin isolation, and names the cause', () => {
-    const [wasm] = planBackends(caps(), { format: 'onnx', remoteAvailable: false }).candidates;
+    const [wasm] = planPlacement(caps(), { remote: false }).candidates;
     expect(wasm).toMatchObject({ threads: 1 });
     expect(wasm!.reason).toMatch(/1 thread \(the page is not cross-origin isolated/);
   });
 
   it('caps threads at 4, honours an explicit count, and never asks for threads it cannot have', () => {
+    expect(planPlacement(caps({ threads: true, cores: 16 }), { remote: false }).candidates[0]!.threads).toBe(
+      4,
+    );
+    expect(planPlacement(caps({ threads: true, cores: 2 }), { remote: false }).candidates[0]!.threads).toBe(
+      2,
+    );
+    expect(planPlacement(caps({ threads: true }), { remote: false, threads: 1 }).candidates[0]!.threads).toBe(
+      1,
+    );
     expect(
-      planBackends(caps({ threads: true, cores: 16 }), { format: 'onnx', remoteAvailable: false })
-        .candidates[0]!.threads,
-    ).toBe(4);
-    expect(
-      planBackends(caps({ threads: true, cores: 2 }), { format: 'onnx', remoteAvailable: false })
-        .candidates[0]!.threads,
-    ).toBe(2);
-    expect(
-      planBackends(caps({ threads: true }), { format: 'onnx', remoteAvailable: false, threads: 1 })
-        .candidates[0]!.threads,
-    ).toBe(1);
-    expect(
-      planBackends(caps({ threads: false }), { format: 'onnx', remoteAvailable: false, threads: 8 })
-        .candidates[0]!.threads,
+      planPlacement(caps({ threads: false }), { remote: false, threads: 8 }).candidates[0]!.threads,
     ).toBe(1);
   });
 
   it('follows the app preference order and drops duplicates', () => {
-    const plan = planBackends(caps({ webgpu: true }), {
-      format: 'onnx',
+    const plan = planPlacement(caps({ webgpu: true }), {
       preference: ['remote', 'wasm', 'wasm', 'webgpu'],
-      remoteAvailable: true,
+      remote: true,
     });
     expect(plan.candidates.map((c) => c.backend)).toEqual(['remote', 'wasm', 'webgpu']);
+  });
+});
+
+describe('planBackends', () => {
+  it('plans the device only: the server is never its candidate', () => {
+    const plan = planBackends(caps({ webgpu: true }), { preference: ['remote', 'wasm', 'webgpu'] });
+    expect(plan.candidates.map((c) => c.backend)).toEqual(['wasm', 'webgpu']);
+    expect(plan.skipped).toEqual([]);
   });
 });

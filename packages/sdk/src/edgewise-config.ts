@@ -1,0 +1,115 @@
+import { EdgewiseError } from './errors.js';
+import type { EventQueueOptions } from './events/event-queue-options.js';
+import type { Assignment } from './experiments/experiment-types.js';
+import { BACKENDS, type Backend } from './inference/backend-plan.js';
+import type { EngineEvent } from './inference/engine-types.js';
+import type { ModelStoreEvents } from './models/events.js';
+import type { PublicKeyInput } from './models/manifest-signature.js';
+import type { ModelFormat } from './models/manifest-types.js';
+import type { ProgressCallback } from './models/progress.js';
+import type { VersionRequest } from './models/resolve.js';
+
+export interface EdgewiseConfig {
+  /** The model manifest: a static models/manifest.json, or the server's /v1/manifest. */
+  manifestUrl?: string;
+  experimentsUrl?: string;
+  collectorUrl?: string;
+  writeKey?: string;
+  userId?: string;
+  /** Backend preference, best first. Default: webgpu, wasm, then remote when a server is known. */
+  backends?: Backend[];
+  /** The server for remote inference (POST /v1/predict); defaults to the origin of a /v1/ manifestUrl. */
+  serverUrl?: string;
+  /** Where onnxruntime-web and LiteRT.js files are served (the Vite plugin serves them at /edgewise/). */
+  runtimeBaseUrl?: string;
+  /** Entries in each model's prediction cache (LRU keyed by version + input bytes). 0 = off, the default. */
+  predictionCacheSize?: number;
+  /** WASM threads to use when the page is cross-origin isolated (default: cores, at most 4). */
+  wasmThreads?: number;
+  /**
+   * Which runtime runs TFLite models: LiteRT.js (default; WebGPU and WASM) or @tensorflow/tfjs-tflite
+   * (WASM only; its files are served under runtimeBaseUrl at tfjs-tflite/).
+   */
+  tfliteRuntime?: 'litert' | 'tfjs-tflite';
+  /** Ed25519 public key: manifests must carry a valid signature by it (else INTEGRITY). */
+  publicKey?: PublicKeyInput;
+  /** Ask the browser to keep cached models under storage pressure (navigator.storage.persist()). */
+  persistStorage?: boolean;
+  /** Event batching and retry settings. */
+  events?: Partial<Omit<EventQueueOptions, 'collectorUrl' | 'writeKey'>>;
+  /** Run models in a Web Worker (default in browsers) or on this thread (default in Node). */
+  worker?: boolean;
+}
+
+/** Things that happen without a call to report them on: fallbacks, restarts, rollbacks, evictions. */
+export type EdgewiseNotice =
+  | EngineEvent
+  | ({ type: 'rollback' } & ModelStoreEvents['rollback'])
+  | ({ type: 'evicted' } & ModelStoreEvents['evicted'])
+  | ({ type: 'integrity-failed' } & ModelStoreEvents['integrity-failed'])
+  | ({ type: 'manifest-offline' } & ModelStoreEvents['manifest-offline']);
+
+export interface LoadOptions {
+  version?: string;
+  channel?: string;
+  /** Force a manifest variant ('int8', 'tflite-fp32', …); by default the one that suits the backend. */
+  variant?: string;
+  format?: ModelFormat;
+  /** Load the model version of this user's arm in the experiment, and log the exposure. */
+  experiment?: string;
+  backends?: Backend[];
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+export interface LoadBytesOptions {
+  format: ModelFormat;
+  name?: string;
+  version?: string;
+  backends?: Backend[];
+}
+
+/** The version a load asks for: the arm's in an experiment, else the app's version or channel. */
+export function versionRequest(options: LoadOptions, assignment: Assignment | undefined): VersionRequest {
+  if (assignment) return { version: assignment.version };
+  return {
+    ...(options.version ? { version: options.version } : {}),
+    ...(options.channel ? { channel: options.channel } : {}),
+  };
+}
+
+/** Refuses a config that cannot work, before anything starts. */
+export function checkConfig(config: EdgewiseConfig): void {
+  if (config.backends) {
+    const bad = config.backends.filter((b) => !BACKENDS.includes(b));
+    if (bad.length > 0 || config.backends.length === 0) {
+      throw new EdgewiseError(
+        'CONFIG',
+        `backends must be a non-empty list of 'webgpu', 'wasm', 'remote'; got ${JSON.stringify(config.backends)}`,
+      );
+    }
+  }
+  if (config.predictionCacheSize !== undefined && !(config.predictionCacheSize >= 0)) {
+    throw new EdgewiseError('CONFIG', 'predictionCacheSize must be 0 (off) or a positive number of entries');
+  }
+}
+
+function pageUrl(): string | undefined {
+  return (globalThis as { location?: { href: string } }).location?.href;
+}
+
+/** Where the runtimes are served: the config's, else /edgewise/ on this page's origin (the Vite plugin's). */
+export function runtimeBaseUrl(config: EdgewiseConfig): string {
+  if (config.runtimeBaseUrl) return new URL(config.runtimeBaseUrl, pageUrl()).href;
+  const here = pageUrl();
+  return here ? new URL('/edgewise/', here).href : 'file:///';
+}
+
+/** The server for remote inference: the config's, else the origin of a server (/v1/) manifest. */
+export function serverUrl(config: EdgewiseConfig): string | undefined {
+  if (config.serverUrl) return config.serverUrl;
+  if (!config.manifestUrl) return undefined;
+  const url = new URL(config.manifestUrl, pageUrl());
+  const at = url.pathname.indexOf('/v1/');
+  return at >= 0 ? new URL(url.pathname.slice(0, at + 1), url).href : undefined;
+}

@@ -1,0 +1,56 @@
+import type { Backend } from '../inference/backend-plan.js';
+import type { FetchedFile, ModelFiles, PlacedFile } from '../inference/placement.js';
+import type { ModelFormat } from './manifest-types.js';
+import type { ModelStore } from './model-store.js';
+import type { LoadOptions, ResolvedModel } from './store-types.js';
+import { BASE_VARIANT } from './variant.js';
+
+function describeFile(resolved: ResolvedModel): PlacedFile {
+  return {
+    id: resolved.cacheKey,
+    name: resolved.name,
+    version: resolved.version,
+    variant: resolved.variantId === BASE_VARIANT ? undefined : resolved.variantId,
+    format: resolved.artifact.format,
+    quantization: resolved.artifact.quantization,
+    inputs: resolved.versionInfo.inputs,
+    outputs: resolved.versionInfo.outputs,
+  };
+}
+
+/**
+ * A manifest model's files for placement: the variant that suits each backend, resolved by the store
+ * (with its rollback rules) and fetched from its cache or the network.
+ */
+export function manifestFiles(
+  store: ModelStore,
+  name: string,
+  request: Omit<LoadOptions, 'backend'>,
+): ModelFiles {
+  return {
+    async pick(backend: Backend) {
+      return describeFile(await store.resolve(name, { ...request, backend }));
+    },
+    async fetch(backend: Backend): Promise<FetchedFile> {
+      const fetched = await store.fetchModel(name, { ...request, backend });
+      return {
+        ...describeFile(fetched),
+        bytes: fetched.bytes,
+        source: fetched.source,
+        release: () => store.release(fetched.cacheKey),
+      };
+    },
+  };
+}
+
+/** Bytes the app already has: one file for every backend, never cached, never sent to the server. */
+export function bytesFiles(
+  bytes: Uint8Array,
+  meta: { name: string; version: string; format: ModelFormat },
+): ModelFiles {
+  const file: PlacedFile = { id: 'app-bytes', ...meta, variant: undefined, quantization: 'fp32' };
+  return {
+    pick: async () => file,
+    fetch: async () => ({ ...file, bytes, source: 'memory', release: () => {} }),
+  };
+}

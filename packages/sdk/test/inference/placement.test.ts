@@ -1,0 +1,187 @@
+// Placement with the real parts: the model store over HTTP, the in-process engine on
+// onnxruntime-web, and a device that claims WebGPU. Node has no WebGPU, so onnxruntime-web fails
+// to create the WebGPU session for real — the failure placement must answer with the WASM file.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isEdgewiseError } from '../../src/errors.js';
+import type { BackendCapabilities } from '../../src/inference/capabilities.js';
+import { InferenceEngine } from '../../src/inference/engine.js';
+import type { EngineEvent } from '../../src/inference/engine-types.js';
+import { type ModelFiles, place, planPlacement } from '../../src/inference/placement.js';
+import { RemoteHost } from '../../src/inference/remote-host.js';
+import type { ModelManifest, ModelVersion } from '../../src/models/manifest-types.js';
+import { manifestFiles } from '../../src/models/model-files.js';
+import { ModelStore } from '../../src/models/model-store.js';
+import { memoryStorage } from '../../src/models/storage.js';
+import { modelsRoot, realManifest } from '../models/helpers/manifests.js';
+import { type ModelServer, startModelServer } from '../models/helpers/model-server.js';
+
+const expected = JSON.parse(await readFile(`${modelsRoot}expected/iris.json`, 'utf8')) as {
+  inputs: number[][];
+  outputs: Record<string, number[][]>;
+};
+
+const withWebGpu: BackendCapabilities = {
+  webgpu: {
+    available: true,
+    reason: 'test device',
+    adapter: { vendor: 'test', architecture: 'claimed', description: '' },
+  },
+  wasm: { available: true, reason: 'WebAssembly is available' },
+  simd: { available: true, reason: 'simd' },
+  threads: { available: false, reason: 'not isolated', crossOriginIsolated: false, hardwareConcurrency: 2 },
+};
+
+/** iris 1.0.0 with one file per backend: a WebGPU-only fp16 variant and a WASM-only int8 one. */
+async function perBackendManifest(fp16: Uint8Array): Promise<ModelManifest> {
+  const real = realManifest();
+  const v1 = structuredClone(real.models.iris?.versions['1.0.0']) as ModelVersion;
+  const int8 = v1.variants?.int8;
+  if (!int8) throw new Error('models/manifest.json has no iris int8 variant; rebuild the models');
+  v1.variants = {
+    fp16: {
+      url: 'iris/1.0.0/iris.fp16.onnx',
+      format: 'onnx',
+      sha256: createHash('sha256').update(fp16).digest('hex'),
+      bytes: fp16.byteLength,
+      quantization: 'fp16',
+      backends: ['webgpu'],
+    },
+    int8: { ...int8, backends: ['wasm'] },
+  };
+  return {
+    schemaVersion: 1,
+    generatedAt: real.generatedAt,
+    models: { iris: { channels: { stable: '1.0.0' }, versions: { '1.0.0': v1 } } },
+  };
+}
+
+describe('placement: the variant follows the backend', () => {
+  let server: ModelServer;
+  let manifest: ModelManifest;
+  let store: ModelStore;
+  let engine: InferenceEngine;
+
+  beforeEach(async () => {
+    server = await startModelServer(modelsRoot);
+    // Stands in for an fp16 file: a different ONNX file that only WebGPU may run.
+    const fp16 = new Uint8Array(await readFile(`${modelsRoot}iris/1.0.0/iris.int4.onnx`));
+    manifest = await perBackendManifest(fp16);
+    server.files.set('/models/iris/1.0.0/iris.fp16.onnx', { body: fp16 });
+    server.files.set('/models/manifest.json', {
+      body: new TextEncoder().encode(JSON.stringify(manifest)),
+    });
+    store = new ModelStore({ manifestUrl: `${server.url}/models/manifest.json`, storage: memoryStorage() });
+    engine = new InferenceEngine();
+  });
+
+  afterEach(async () => {
+    await engine.close();
+    await server.close();
+  });
+
+  it('fetches and runs the int8 file on WASM when WebGPU fails at session creation', async () => {
+    const notices: EngineEvent[] = [];
+    const placed = await place({
+      id: 'm1',
+      plan: planPlacement(withWebGpu, { remote: false }),
+      files: manifestFiles(store, 'iris', {}),
+      hosts: { device: engine },
+      runtimeBaseUrl: 'file:///',
+      onFallback: (event) => notices.push(event),
+    });
+
+    const fetchedFiles = server.requests.filter((r) => r.endsWith('.onnx'));
+    expect(fetchedFiles).toEqual([
+      'GET /models/iris/1.0.0/iris.fp16.onnx',
+      'GET /models/iris/1.0.0/iris.int8.onnx',
+    ]);
+    expect(placed.loaded.backend).toBe('wasm');
+    expect(placed.file).toMatchObject({ variant: 'int8', quantization: 'int8-dynamic', source: 'network' });
+    expect(placed.backendReason).toMatch(/^WebAssembly, SIMD, 1 thread .*\(after webgpu failed: .*webgpu/);
+    expect(notices).toEqual([
+      expect.objectContaining({ type: 'fallback', modelId: 'm1', from: 'webgpu', to: 'wasm' }),
+    ]);
+
+    // What runs is the int8 file: its outputs, not the fp32 or the int4 ones.
+    const out = await placed.host.run('m1', {
+      input: { data: Float32Array.from(expected.inputs[0]!), dims: [1, 4] },
+    });
+    Array.from(out.probabilities!.data as Float32Array).forEach((p, j) => {
+      expect(p).toBeCloseTo(expected.outputs.int8![0]![j]!, 5);
+    });
+    // The unused fp16 file may be evicted again; the int8 one stays in use until release.
+    const cached = await store.cache.list();
+    expect(cached.map((c) => c.sha256).sort()).toEqual(
+      [
+        manifest.models.iris!.versions['1.0.0']!.variants!.int8!.sha256,
+        manifest.models.iris!.versions['1.0.0']!.variants!.fp16!.sha256,
+      ].sort(),
+    );
+  });
+
+  it('downloads one file once when two backends share it', async () => {
+    const shared = structuredClone(manifest);
+    const version = shared.models.iris!.versions['1.0.0']!;
+    delete version.variants;
+    server.files.set('/models/manifest.json', { body: new TextEncoder().encode(JSON.stringify(shared)) });
+    const placed = await place({
+      id: 'm2',
+      plan: planPlacement(withWebGpu, { remote: false }),
+      files: manifestFiles(store, 'iris', {}),
+      hosts: { device: engine },
+      runtimeBaseUrl: 'file:///',
+    });
+    expect(server.requests.filter((r) => r.endsWith('.onnx'))).toEqual([
+      'GET /models/iris/1.0.0/iris.fp32.onnx',
+    ]);
+    expect(placed).toMatchObject({ loaded: { backend: 'wasm' }, file: { variant: undefined } });
+  });
+
+  it('moves to the server, downloading nothing, when no device backend can run the model', async () => {
+    const requests: string[] = [];
+    const remote = new RemoteHost('http://127.0.0.1:1/', {}, async (url) => {
+      requests.push(String(url));
+      return new Response('{}', { status: 500 });
+    });
+    const placed = await place({
+      id: 'm3',
+      plan: planPlacement(withWebGpu, { preference: ['webgpu', 'remote'], remote: true }),
+      files: manifestFiles(store, 'iris', {}),
+      hosts: { device: engine, remote },
+      runtimeBaseUrl: 'file:///',
+    });
+    expect(placed.loaded).toMatchObject({ backend: 'remote', runtime: 'server' });
+    expect(placed.file).toMatchObject({ name: 'iris', version: '1.0.0', variant: undefined });
+    expect(server.requests.filter((r) => r.endsWith('.onnx'))).toEqual([
+      'GET /models/iris/1.0.0/iris.fp16.onnx',
+    ]);
+    expect(requests).toEqual([]);
+  });
+
+  it('says VERSION_NOT_FOUND, not BACKEND_UNAVAILABLE, when no backend has a file', async () => {
+    const files: ModelFiles = manifestFiles(store, 'iris', { format: 'tflite' });
+    const error = await place({
+      id: 'm4',
+      plan: planPlacement(withWebGpu, { preference: ['webgpu'], remote: false }),
+      files,
+      hosts: { device: engine },
+      runtimeBaseUrl: 'file:///',
+    }).catch((e: unknown) => e);
+    expect(isEdgewiseError(error) && error.code).toBe('VERSION_NOT_FOUND');
+    expect(server.requests.filter((r) => r.endsWith('.onnx') || r.endsWith('.tflite'))).toEqual([]);
+  });
+
+  it('lists every failure and every skipped backend when nothing can run the model', async () => {
+    const error = await place({
+      id: 'm5',
+      plan: planPlacement(withWebGpu, { preference: ['webgpu', 'remote'], remote: false }),
+      files: manifestFiles(store, 'iris', { variant: 'fp16' }),
+      hosts: { device: engine },
+      runtimeBaseUrl: 'file:///',
+    }).catch((e: unknown) => e);
+    expect(isEdgewiseError(error) && error.code).toBe('BACKEND_UNAVAILABLE');
+    expect((error as Error).message).toMatch(/webgpu: .*; skipped: remote \(no server configured/);
+  });
+});
