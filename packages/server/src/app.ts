@@ -99,7 +99,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     options.store ??
     openStore({ databaseUrl: options.databaseUrl, sqlitePath: options.sqlitePath ?? ':memory:' });
   await store.migrate();
-  for (const definition of options.experiments ?? []) await store.putExperiment(definition);
+  for (const definition of options.experiments ?? []) await store.experiments.put(definition);
 
   const metrics = new ServerMetrics();
   installRequestMetrics(app, metrics);

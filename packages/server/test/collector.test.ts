@@ -23,7 +23,7 @@ describe('POST /v1/events', () => {
     const res = await post({ events });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ accepted: 3, duplicates: 0 });
-    const rows = await app.edgewise.store.aggregates('exp');
+    const rows = await app.edgewise.store.events.aggregates('exp');
     expect(rows.map((r) => [r.arm, r.exposures, r.rewardCount, r.rewardSum])).toEqual([
       ['a', 1, 1, 1],
       ['b', 1, 0, 0],
@@ -34,7 +34,7 @@ describe('POST /v1/events', () => {
     const events = [wireEvent(), wireEvent()];
     expect((await post({ events })).json()).toEqual({ accepted: 2, duplicates: 0 });
     expect((await post({ events })).json()).toEqual({ accepted: 0, duplicates: 2 });
-    expect((await app.edgewise.store.aggregates('exp'))[0]?.exposures).toBe(2);
+    expect((await app.edgewise.store.events.aggregates('exp'))[0]?.exposures).toBe(2);
     expect(app.edgewise.metrics.duplicatesDropped.get()).toBe(2);
   });
 
@@ -47,7 +47,7 @@ describe('POST /v1/events', () => {
       payload: JSON.stringify({ events: [wireEvent()] }),
     });
     expect(beacon.statusCode).toBe(200);
-    expect(await app.edgewise.store.countEvents()).toBe(2);
+    expect(await app.edgewise.store.events.count()).toBe(2);
   });
 
   it('refuses a missing or unknown write key and says how to send one', async () => {
@@ -56,7 +56,7 @@ describe('POST /v1/events', () => {
     expect(missing.json().message).toMatch(/Authorization: Bearer pk_/);
     const wrong = await post({ events: [wireEvent()] }, { authorization: 'Bearer pk_nope' });
     expect(wrong.statusCode).toBe(403);
-    expect(await app.edgewise.store.countEvents()).toBe(0);
+    expect(await app.edgewise.store.events.count()).toBe(0);
   });
 
   it.each([
@@ -75,7 +75,7 @@ describe('POST /v1/events', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().field).toBe(field);
     expect(res.json().message).toContain(field);
-    expect(await app.edgewise.store.countEvents()).toBe(0);
+    expect(await app.edgewise.store.events.count()).toBe(0);
   });
 
   it('refuses invalid JSON and oversized bodies with 4xx', async () => {

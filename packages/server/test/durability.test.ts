@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/storage/postgres-store.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import type { EventRecord } from '../src/storage/records.js';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../src/storage/store.js';
 import { wireEvent } from './support/events.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
@@ -62,9 +62,9 @@ async function killUnderLoad(args: string[], env: Record<string, string>, open: 
   const store = await open();
   try {
     await store.migrate();
-    const stored = await store.countEvents();
+    const stored = await store.events.count();
     // Re-sending an acknowledged id must count as a duplicate: that is how we see it is on disk.
-    const { duplicates } = await store.ingest(acknowledged.map(probe));
+    const { duplicates } = await store.events.ingest(acknowledged.map(probe));
     const lost = acknowledged.length - duplicates;
     console.info(
       `[durability:${store.kind}] acknowledged ${acknowledged.length} events in ${acks} batches, ${refused} requests cut off, ${stored} rows on disk, ${lost} lost`,

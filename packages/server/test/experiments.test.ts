@@ -94,10 +94,10 @@ describe('experiments, policies and results', () => {
     const list = (await app.inject({ method: 'GET', url: '/v1/experiments' })).json();
     expect(list.experiments[0]).toMatchObject({ policyVersion: 2, policyWeights: served.policyWeights });
     await app.edgewise.policies.recomputeAll();
-    expect((await app.edgewise.store.getExperiment('iris-bandit'))?.policyVersion).toBe(3);
+    expect((await app.edgewise.store.experiments.get('iris-bandit'))?.policyVersion).toBe(3);
     // a replica's scheduled run skips a policy another replica has just refreshed
     await app.edgewise.policies.recomputeAll(60 * 60_000);
-    expect((await app.edgewise.store.getExperiment('iris-bandit'))?.policyVersion).toBe(3);
+    expect((await app.edgewise.store.experiments.get('iris-bandit'))?.policyVersion).toBe(3);
     for (const policy of ['ucb1', 'epsilon-greedy']) {
       await create({ ...bandit, policy });
       const next = (

@@ -116,7 +116,7 @@ describe('fuzzed /v1/events payloads', () => {
     console.info(
       `[fuzz] 1000 malformed payloads → ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
     );
-    expect(await app.edgewise.store.countEvents()).toBe(0);
+    expect(await app.edgewise.store.events.count()).toBe(0);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const ok = await app.inject({
       method: 'POST',

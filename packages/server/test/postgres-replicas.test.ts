@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/storage/postgres-store.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { wireEvent } from './support/events.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
@@ -46,8 +46,8 @@ describe.skipIf(!pg)('two server processes on one PostgreSQL', () => {
 
     const store = new PostgresStore(url);
     try {
-      expect(await store.countEvents()).toBe(200);
-      const rows = await store.aggregates('exp');
+      expect(await store.events.count()).toBe(200);
+      const rows = await store.events.aggregates('exp');
       expect(rows.reduce((s, r) => s + r.exposures, 0)).toBe(180);
       expect(rows.reduce((s, r) => s + r.rewardCount, 0)).toBe(20);
     } finally {
@@ -60,8 +60,8 @@ describe.skipIf(!pg)('two server processes on one PostgreSQL', () => {
     const stores = Array.from({ length: 4 }, () => new PostgresStore(url));
     try {
       await Promise.all(stores.map((s) => s.migrate()));
-      await stores[0]?.ingest([]);
-      expect(await stores[1]?.countEvents()).toBe(0);
+      await stores[0]?.events.ingest([]);
+      expect(await stores[1]?.events.count()).toBe(0);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

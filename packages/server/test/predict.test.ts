@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { adminHeaders, modelsRoot, testServer, writeHeaders } from './support/server.js';
 
 const expected = JSON.parse(readFileSync(join(modelsRoot, 'expected/iris.json'), 'utf8')) as {
@@ -104,7 +104,7 @@ describe('remote inference (onnxruntime-web WASM in Node)', () => {
       status: 'done',
       result: { model: 'iris', version: '1.0.0' },
     });
-    expect((await app.edgewise.store.getTask(taskId))?.status).toBe('done');
+    expect((await app.edgewise.store.tasks.get(taskId))?.status).toBe('done');
 
     const failing = await app.inject({
       method: 'POST',
@@ -130,11 +130,11 @@ describe('remote inference (onnxruntime-web WASM in Node)', () => {
   it('finishes tasks a previous process left pending', async () => {
     const store = new SqliteStore(':memory:');
     await store.migrate();
-    await store.createTask('11111111-1111-1111-1111-111111111111', body(expected.inputs.slice(0, 1)));
+    await store.tasks.create('11111111-1111-1111-1111-111111111111', body(expected.inputs.slice(0, 1)));
     const restarted = await testServer({ modelsRoot, store });
     await restarted.ready();
     await restarted.edgewise.tasks.drain();
-    expect(await store.getTask('11111111-1111-1111-1111-111111111111')).toMatchObject({ status: 'done' });
+    expect(await store.tasks.get('11111111-1111-1111-1111-111111111111')).toMatchObject({ status: 'done' });
     await restarted.close();
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { wireEvent } from './support/events.js';
 import { testServer, WRITE_KEY } from './support/server.js';
 import { startServerProcess } from './support/server-process.js';
@@ -67,7 +67,7 @@ describe('graceful shutdown', () => {
     expect(app.server.listening).toBe(false);
 
     const store = new SqliteStore(db);
-    expect(await store.countEvents()).toBe(50);
+    expect(await store.events.count()).toBe(50);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

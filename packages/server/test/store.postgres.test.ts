@@ -1,7 +1,7 @@
 import { afterAll, describe } from 'vitest';
-import { PostgresStore } from '../src/storage/postgres-store.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import type { Store } from '../src/storage/store.js';
-import { storeContract } from './store-contract.js';
+import { storeContract } from './store-contract/index.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
 
 const started = await tryStartPostgres();

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe } from 'vitest';
-import { SqliteStore } from '../src/storage/sqlite-store.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../src/storage/store.js';
-import { storeContract } from './store-contract.js';
+import { storeContract } from './store-contract/index.js';
 
 describe('Store contract on SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ew-sqlite-'));

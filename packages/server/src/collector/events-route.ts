@@ -52,7 +52,7 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
         if ('field' in record) return reply.status(400).send({ error: 'BAD_REQUEST', ...record });
         events.push(record);
       }
-      const result = await options.store.ingest(events);
+      const result = await options.store.events.ingest(events);
       options.metrics.eventsIngested.inc({}, result.accepted);
       options.metrics.duplicatesDropped.inc({}, result.duplicates);
       options.metrics.batches.inc();

@@ -31,7 +31,7 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
   const admin = async (request: Parameters<typeof checkAdmin>[0]) => checkAdmin(request, options.adminToken);
 
   app.get('/v1/experiments', async (request, reply) => {
-    const experiments = (await store.listExperiments()).map(serveExperiment);
+    const experiments = (await store.experiments.list()).map(serveExperiment);
     const etag = `"${createHash('sha256').update(JSON.stringify(experiments)).digest('base64url').slice(0, 27)}"`;
     reply
       .header(
@@ -45,7 +45,7 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
 
   app.get('/v1/experiments/:key', { schema: { params: keyParams } }, async (request) => {
     const { key } = request.params as { key: string };
-    const record = await store.getExperiment(key);
+    const record = await store.experiments.get(key);
     if (!record)
       throw new ServerError('NOT_FOUND', `no experiment "${key}"; POST /v1/experiments creates one`);
     return serveExperiment(record);
@@ -56,8 +56,8 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
     { onRequest: admin, schema: { body: experimentSchema } },
     async (request, reply) => {
       const definition = checkExperiment(request.body as ExperimentDefinition);
-      const before = await store.getExperiment(definition.key);
-      const record = await store.putExperiment(definition);
+      const before = await store.experiments.get(definition.key);
+      const record = await store.experiments.put(definition);
       return reply.status(before ? 200 : 201).send(serveExperiment(record));
     },
   );
@@ -67,7 +67,7 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
     { onRequest: admin, schema: { params: keyParams } },
     async (request) => {
       const { key } = request.params as { key: string };
-      const record = await store.getExperiment(key);
+      const record = await store.experiments.get(key);
       if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
       if (record.type !== 'bandit') {
         throw new ServerError(

@@ -21,17 +21,17 @@ export class PolicyScheduler {
 
   async recompute(key: string): Promise<ExperimentRecord> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const record = await this.store.getExperiment(key);
+      const record = await this.store.experiments.get(key);
       if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
       if (record.type !== 'bandit') return record;
-      const weights = policyWeights(record, await this.store.aggregates(key));
-      const saved = await this.store.savePolicy(key, weights, record.policyVersion);
+      const weights = policyWeights(record, await this.store.events.aggregates(key));
+      const saved = await this.store.experiments.savePolicy(key, weights, record.policyVersion);
       if (saved) {
         this.metrics.policyRuns.inc({ policy: record.policy ?? 'thompson' });
         return saved;
       }
     }
-    return (await this.store.getExperiment(key)) as ExperimentRecord;
+    return (await this.store.experiments.get(key)) as ExperimentRecord;
   }
 
   /**
@@ -40,7 +40,7 @@ export class PolicyScheduler {
    */
   async recomputeAll(minAgeMs = 0): Promise<void> {
     const now = Date.now();
-    for (const record of await this.store.listExperiments()) {
+    for (const record of await this.store.experiments.list()) {
       if (record.type === 'bandit' && now - record.updatedAt >= minAgeMs) await this.recompute(record.key);
     }
   }

@@ -26,8 +26,8 @@ export class ModelSource {
   async resolve(name: string, version?: string, channel?: string): Promise<ResolvedModel> {
     const manifest = mergeManifest(
       this.fileManifest,
-      await this.store.listModels(),
-      await this.store.listChannels(),
+      await this.store.registry.list(),
+      await this.store.registry.listChannels(),
     );
     const entry = manifest.models[name];
     if (!entry) throw new ServerError('NOT_FOUND', `no model "${name}"; GET /v1/manifest lists the models`);
@@ -56,7 +56,7 @@ export class ModelSource {
       sha256: v.sha256,
       load: async () => {
         if (url.startsWith('/v1/models/')) {
-          const bytes = await this.store.modelBytes(name, chosen);
+          const bytes = await this.store.registry.bytes(name, chosen);
           if (!bytes)
             throw new ServerError(
               'NOT_FOUND',

@@ -55,7 +55,7 @@ export async function predictRoutes(app: FastifyInstance, options: PredictOption
     { onRequest: auth, schema: { body: predictSchema }, bodyLimit: 8 * 1024 * 1024, config: { rateLimit } },
     async (request, reply) => {
       const id = randomUUID();
-      await options.store.createTask(id, request.body);
+      await options.store.tasks.create(id, request.body);
       options.tasks.enqueue(id, request.body as PredictRequest);
       return reply.status(202).header('location', `/v1/tasks/${id}`).send({ taskId: id, status: 'pending' });
     },
@@ -75,7 +75,7 @@ export async function predictRoutes(app: FastifyInstance, options: PredictOption
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const task = await options.store.getTask(id);
+      const task = await options.store.tasks.get(id);
       if (!task) throw new ServerError('NOT_FOUND', `no task ${id}; POST /v1/predict/async returns task ids`);
       return {
         taskId: task.id,

@@ -26,12 +26,12 @@ export class TaskRunner {
     this.queue = this.queue.then(async () => {
       try {
         const result = await this.predictor.predict(request);
-        await this.store.finishTask(id, { result });
+        await this.store.tasks.finish(id, { result });
       } catch (error) {
         // A user error is the task's answer; anything else is also logged for the operator.
         if (!(error instanceof ServerError))
           this.log.error({ err: error, task: id }, 'async prediction failed');
-        await this.store.finishTask(id, { error: (error as Error).message }).catch((e: unknown) => {
+        await this.store.tasks.finish(id, { error: (error as Error).message }).catch((e: unknown) => {
           this.log.error({ err: e, task: id }, 'could not record a failed task');
         });
       } finally {
@@ -41,7 +41,7 @@ export class TaskRunner {
   }
 
   async resume(): Promise<void> {
-    for (const task of await this.store.pendingTasks(1000))
+    for (const task of await this.store.tasks.pending(1000))
       this.enqueue(task.id, task.request as PredictRequest);
   }
 

@@ -55,7 +55,7 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
   );
 
   const statusOf = async (name: string, version: string): Promise<ModelVersionRecord> => {
-    const record = await store.getModel(name, version);
+    const record = await store.registry.get(name, version);
     if (record) return record;
     if (options.fileManifest?.models[name]?.versions[version]) {
       throw new ServerError(
@@ -109,9 +109,9 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
         status,
         createdAt: Date.now(),
       };
-      await store.publishModel(record, bytes);
+      await store.registry.publish(record, bytes);
       for (const channel of meta.channels ?? [])
-        await store.setChannel({ name: meta.name, channel, version: meta.version });
+        await store.registry.setChannel({ name: meta.name, channel, version: meta.version });
       return reply.status(201).send({ ...record, url: publishedFileUrl(record.name, record.version) });
     },
   );
@@ -136,7 +136,9 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
       const record = await statusOf(name, version);
       checkTransition(`${name}@${version}`, record.status, status);
       if (status === 'retired') {
-        const onChannel = (await store.listChannels()).find((c) => c.name === name && c.version === version);
+        const onChannel = (await store.registry.listChannels()).find(
+          (c) => c.name === name && c.version === version,
+        );
         if (onChannel) {
           throw new ServerError(
             'CONFLICT',
@@ -144,7 +146,7 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
           );
         }
       }
-      await store.setModelStatus(name, version, status);
+      await store.registry.setStatus(name, version, status);
       return { ...record, status };
     },
   );
@@ -172,7 +174,7 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
       const { version } = request.body as { version: string };
       const record = await statusOf(name, version);
       checkChannelTarget(`${name}@${version}`, channel, record.status);
-      await store.setChannel({ name, channel, version });
+      await store.registry.setChannel({ name, channel, version });
       return { name, channel, version };
     },
   );
@@ -180,8 +182,8 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
   app.get('/v1/manifest', async (request, reply) => {
     const manifest = mergeManifest(
       options.fileManifest,
-      await store.listModels(),
-      await store.listChannels(),
+      await store.registry.list(),
+      await store.registry.listChannels(),
     );
     const { generatedAt: _, ...stable } = manifest;
     const etag = `"${createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 27)}"`;
@@ -193,8 +195,8 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
 
   app.get('/v1/models/:name/:version/file', { schema: { params: nameVersion } }, async (request, reply) => {
     const { name, version } = request.params as { name: string; version: string };
-    const record = await store.getModel(name, version);
-    const bytes = record && (await store.modelBytes(name, version));
+    const record = await store.registry.get(name, version);
+    const bytes = record && (await store.registry.bytes(name, version));
     if (!record || !bytes) throw new ServerError('NOT_FOUND', `no published model ${name}@${version}`);
     const etag = `"${record.sha256}"`;
     reply

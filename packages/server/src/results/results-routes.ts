@@ -20,10 +20,10 @@ export async function resultsRoutes(app: FastifyInstance, options: { store: Stor
 
   app.get('/v1/experiments/:key/results', { schema: { params: keyParams } }, async (request, reply) => {
     const { key } = request.params as { key: string };
-    const record = await store.getExperiment(key);
+    const record = await store.experiments.get(key);
     if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
     reply.header('cache-control', 'no-cache');
-    return computeResults(record, await store.aggregates(key));
+    return computeResults(record, await store.events.aggregates(key));
   });
 
   app.get(
@@ -41,14 +41,14 @@ export async function resultsRoutes(app: FastifyInstance, options: { store: Stor
     async (request, reply) => {
       const { key } = request.params as { key: string };
       const { bucketSeconds } = request.query as { bucketSeconds?: string };
-      const record = await store.getExperiment(key);
+      const record = await store.experiments.get(key);
       if (!record)
         throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
       const bucketMs = Number(bucketSeconds ?? 60) * 1000;
-      const metric = isBinary(await store.aggregates(key)) ? 'proportion' : 'mean';
-      const series = buildTimeline(record, await store.timeline(key, bucketMs), metric);
+      const metric = isBinary(await store.events.aggregates(key)) ? 'proportion' : 'mean';
+      const series = buildTimeline(record, await store.events.timeline(key, bucketMs), metric);
       reply.header('cache-control', 'no-cache');
-      return { key, bucketMs, alpha: ALPHA, ...series, policy: await store.policyHistory(key) };
+      return { key, bucketMs, alpha: ALPHA, ...series, policy: await store.experiments.policyHistory(key) };
     },
   );
 }

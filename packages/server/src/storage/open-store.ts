@@ -1,5 +1,5 @@
-import { PostgresStore } from './postgres-store.js';
-import { SqliteStore } from './sqlite-store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 /** Postgres when a URL is given (DATABASE_URL), else the embedded SQLite file. Not yet migrated. */

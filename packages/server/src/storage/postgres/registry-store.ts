@@ -1,0 +1,65 @@
+import type pg from 'pg';
+import type { ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
+import type { RegistryStore } from '../registry-store.js';
+import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
+import { toRecord } from './database.js';
+
+export class PostgresRegistryStore implements RegistryStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async publish(record: ModelVersionRecord, bytes: Uint8Array): Promise<void> {
+    const { rowCount } = await this.pool.query(
+      'INSERT INTO model_versions (name, version, record, status, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+      [record.name, record.version, JSON.stringify(record), record.status, Buffer.from(bytes)],
+    );
+    if (rowCount !== 1) throw alreadyPublished(record.name, record.version);
+  }
+
+  private async versions(where: string, args: string[]): Promise<ModelVersionRecord[]> {
+    const { rows } = await this.pool.query<ModelVersionRow>(
+      `SELECT record, status FROM model_versions ${where} ORDER BY name, version`,
+      args,
+    );
+    return rows.map(toRecord.modelVersion);
+  }
+
+  list(): Promise<ModelVersionRecord[]> {
+    return this.versions('', []);
+  }
+
+  async get(name: string, version: string): Promise<ModelVersionRecord | undefined> {
+    return (await this.versions('WHERE name = $1 AND version = $2', [name, version]))[0];
+  }
+
+  async bytes(name: string, version: string): Promise<Uint8Array | undefined> {
+    const { rows } = await this.pool.query<{ data: Buffer }>(
+      'SELECT data FROM model_versions WHERE name = $1 AND version = $2',
+      [name, version],
+    );
+    const data = rows[0]?.data;
+    return data ? bytesOf(data) : undefined;
+  }
+
+  async setStatus(name: string, version: string, status: VersionStatus): Promise<void> {
+    await this.pool.query('UPDATE model_versions SET status = $1 WHERE name = $2 AND version = $3', [
+      status,
+      name,
+      version,
+    ]);
+  }
+
+  async setChannel(channel: ChannelRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO channels (name, channel, version) VALUES ($1, $2, $3)
+       ON CONFLICT (name, channel) DO UPDATE SET version = excluded.version`,
+      [channel.name, channel.channel, channel.version],
+    );
+  }
+
+  async listChannels(): Promise<ChannelRecord[]> {
+    const { rows } = await this.pool.query<ChannelRecord>(
+      'SELECT name, channel, version FROM channels ORDER BY name, channel',
+    );
+    return rows;
+  }
+}

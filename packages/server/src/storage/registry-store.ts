@@ -1,0 +1,13 @@
+import type { ChannelRecord, ModelVersionRecord, VersionStatus } from './records.js';
+
+/** Published model versions, their bytes, and the channels that point at them. */
+export interface RegistryStore {
+  /** Throws CONFLICT if name@version exists: published versions are immutable. */
+  publish(record: ModelVersionRecord, bytes: Uint8Array): Promise<void>;
+  list(): Promise<ModelVersionRecord[]>;
+  get(name: string, version: string): Promise<ModelVersionRecord | undefined>;
+  bytes(name: string, version: string): Promise<Uint8Array | undefined>;
+  setStatus(name: string, version: string, status: VersionStatus): Promise<void>;
+  setChannel(channel: ChannelRecord): Promise<void>;
+  listChannels(): Promise<ChannelRecord[]>;
+}

@@ -1,0 +1,23 @@
+import { describe, it } from 'vitest';
+import type { Store } from '../../src/storage/store.js';
+import { eventStoreContract } from './events.js';
+import { experimentStoreContract } from './experiments.js';
+import { registryStoreContract } from './registry.js';
+import { taskStoreContract } from './tasks.js';
+
+/**
+ * The behaviour every Store must have, part by part. Run by store.sqlite.test.ts and
+ * store.postgres.test.ts against real databases; `fresh()` returns a migrated, empty store.
+ */
+export function storeContract(fresh: () => Promise<Store>): void {
+  it('migrates twice without error (a restart, or a second replica)', async () => {
+    const store = await fresh();
+    await store.migrate();
+    await store.ping();
+  });
+
+  describe('events', () => eventStoreContract(async () => (await fresh()).events));
+  describe('experiments', () => experimentStoreContract(async () => (await fresh()).experiments));
+  describe('registry', () => registryStoreContract(async () => (await fresh()).registry));
+  describe('tasks', () => taskStoreContract(async () => (await fresh()).tasks));
+}
