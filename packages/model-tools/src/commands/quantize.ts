@@ -2,15 +2,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseNumericCsv } from '../batch/csv.js';
 import { ModelToolsError } from '../errors.js';
 import { decodeOnnx, validateOps } from '../onnx/index.js';
-import { quantizeDynamicInt8, quantizeInt4, quantizeQdqInt8 } from '../quantize/index.js';
+import { convertFloat16, quantizeDynamicInt8, quantizeInt4, quantizeQdqInt8 } from '../quantize/index.js';
 import { numberOption, parseCommandArgs } from './args.js';
 import { readInput, sniffFormat } from './read-model.js';
 
 export const quantizeUsage =
-  'quantize <in.onnx> <out.onnx> --mode dynamic-int8|qdq-int8|int4 [--per-channel] [--block-size 32] ' +
-  '[--calibration data.csv (qdq-int8: rows of the first input)] [--weight-only]';
+  'quantize <in.onnx> <out.onnx> --mode dynamic-int8|qdq-int8|int4|fp16 [--per-channel] [--block-size 32] ' +
+  '[--calibration data.csv (qdq-int8: rows of the first input)] [--weight-only] ' +
+  '[--keep-float32 node,node (fp16: nodes left in float32)]';
 
-const MODES = ['dynamic-int8', 'qdq-int8', 'int4'] as const;
+const MODES = ['dynamic-int8', 'qdq-int8', 'int4', 'fp16'] as const;
 type Mode = (typeof MODES)[number];
 
 export async function quantizeCommand(argv: string[]): Promise<void> {
@@ -23,6 +24,7 @@ export async function quantizeCommand(argv: string[]): Promise<void> {
       'block-size': { type: 'string' },
       calibration: { type: 'string' },
       'weight-only': { type: 'boolean' },
+      'keep-float32': { type: 'string' },
     },
     ['in.onnx', 'out.onnx'],
   );
@@ -46,7 +48,16 @@ export async function quantizeCommand(argv: string[]): Promise<void> {
     quantizedNodes: string[];
     skippedNodes: { name: string; reason: string }[];
   };
-  if (mode === 'dynamic-int8') {
+  if (mode === 'fp16') {
+    const keepNodes = typeof values['keep-float32'] === 'string' ? values['keep-float32'].split(',') : [];
+    const converted = convertFloat16(bytes, { keepNodes: keepNodes.map((n) => n.trim()).filter(Boolean) });
+    result = {
+      bytes: converted.bytes,
+      quantizedNodes: converted.convertedInitializers,
+      skippedNodes: converted.keptFloat32,
+    };
+    for (const note of converted.notes) console.log(`  ${note}`);
+  } else if (mode === 'dynamic-int8') {
     result = await quantizeDynamicInt8(bytes, { perChannel });
   } else if (mode === 'int4') {
     result = await quantizeInt4(bytes, {
@@ -68,7 +79,9 @@ export async function quantizeCommand(argv: string[]): Promise<void> {
   const ratio = result.bytes.byteLength / bytes.byteLength;
   console.log(
     `${mode}: ${bytes.byteLength.toLocaleString('en')} → ${result.bytes.byteLength.toLocaleString('en')} bytes (${ratio.toFixed(3)}×), ` +
-      `${result.quantizedNodes.length} node(s) quantized, ${result.skippedNodes.length} kept in float`,
+      (mode === 'fp16'
+        ? `${result.quantizedNodes.length} tensor(s) stored as float16, ${result.skippedNodes.length} node(s) kept in float32`
+        : `${result.quantizedNodes.length} node(s) quantized, ${result.skippedNodes.length} kept in float`),
   );
   for (const skipped of result.skippedNodes.slice(0, 20))
     console.log(`  kept ${skipped.name}: ${skipped.reason}`);
