@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { convertFloat16 } from '@edgewise/model-tools';
 import type { ModelManifest, ModelVersion } from '@edgewise/sdk';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,8 +40,9 @@ describe('placement in a Chromium worker: the variant follows the backend', () =
     }
     const real = JSON.parse(await readFile(join(demoModels, 'manifest.json'), 'utf8')) as ModelManifest;
     const v1 = structuredClone(real.models.iris!.versions['1.0.0']) as ModelVersion;
-    // Stands in for an fp16 file: a different ONNX file of the same model, for WebGPU only.
-    const fp16 = new Uint8Array(await readFile(join(demoModels, 'iris/1.0.0/iris.int4.onnx')));
+    // A real fp16 file of the same model, as model-tools writes it, for WebGPU only.
+    const fp32 = new Uint8Array(await readFile(join(demoModels, 'iris/1.0.0/iris.fp32.onnx')));
+    const fp16 = convertFloat16(fp32).bytes;
     await writeFile(join(variants, 'iris.fp16.onnx'), fp16);
     const int8 = v1.variants!.int8!;
     v1.url = `../models/${v1.url}`;
@@ -119,7 +121,7 @@ describe('placement in a Chromium worker: the variant follows the backend', () =
     expect(result.notices).toContainEqual(
       expect.objectContaining({ type: 'fallback', from: 'webgpu', to: 'wasm' }),
     );
-    // The outputs are the int8 file's, not the fp32 or int4 ones.
+    // The outputs are the int8 file's, not the fp32 or fp16 ones.
     result.probs.forEach((p, j) => {
       expect(p).toBeCloseTo(expected.outputs.int8![0]![j]!, 5);
     });

@@ -7,7 +7,7 @@ import { inspectOnnx } from '../src/onnx/inspect-onnx.js';
 import { DataType } from '../src/onnx/proto.js';
 import { runOnnx } from '../src/onnx/run-onnx.js';
 import { convertFloat16 } from '../src/quantize/float16.js';
-import { checkWithOnnx, onnxCheckerMissing } from './support/onnx-checker.js';
+import { checkWithOnnx } from './support/onnx-checker.js';
 import { SILERO, sileroFrames, sileroProbabilities } from './support/silero.js';
 import { maxAbsDiff } from './support/test-data.js';
 
@@ -70,7 +70,7 @@ describe.each([
     }
   });
 
-  it.skipIf(onnxCheckerMissing)('passes the ONNX checker with full shape inference', () => {
+  it('passes the ONNX checker with full shape inference', () => {
     checkWithOnnx(result.bytes);
   });
 });
@@ -106,7 +106,7 @@ describe('convertFloat16 on Silero VAD v5 (Constant weights inside If branches, 
     expect(got.map((p) => p > 0.5)).toEqual(want.map((p) => p > 0.5));
   });
 
-  it.skipIf(onnxCheckerMissing)('passes the ONNX checker with full shape inference', () => {
+  it('passes the ONNX checker with full shape inference', () => {
     checkWithOnnx(result.bytes);
   });
 });

@@ -21,11 +21,12 @@ function probe(): string | undefined {
   return undefined;
 }
 
-/** Why the checker cannot run here, or undefined when it can. */
-export const onnxCheckerMissing = probe();
+/** Why the checker cannot run here, or undefined when it can (.ci/run installs it). */
+const onnxCheckerMissing = probe();
 
 /** Runs onnx.checker.check_model(full_check=True) and strict shape inference; throws with Python's error. */
 export function checkWithOnnx(bytes: Uint8Array): void {
+  if (onnxCheckerMissing) throw new Error(`the ONNX checker is the oracle here: ${onnxCheckerMissing}`);
   const dir = mkdtempSync(join(tmpdir(), 'edgewise-onnx-check-'));
   try {
     const path = join(dir, 'model.onnx');

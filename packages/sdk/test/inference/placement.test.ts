@@ -3,6 +3,7 @@
 // to create the WebGPU session for real — the failure placement must answer with the WASM file.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { convertFloat16 } from '@edgewise/model-tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEdgewiseError } from '../../src/errors.js';
 import type { BackendCapabilities } from '../../src/inference/capabilities.js';
@@ -65,8 +66,9 @@ describe('placement: the variant follows the backend', () => {
 
   beforeEach(async () => {
     server = await startModelServer(modelsRoot);
-    // Stands in for an fp16 file: a different ONNX file that only WebGPU may run.
-    const fp16 = new Uint8Array(await readFile(`${modelsRoot}iris/1.0.0/iris.int4.onnx`));
+    // A real fp16 file of the same model, as model-tools writes it for WebGPU.
+    const fp32 = new Uint8Array(await readFile(`${modelsRoot}iris/1.0.0/iris.fp32.onnx`));
+    const fp16 = convertFloat16(fp32).bytes;
     manifest = await perBackendManifest(fp16);
     server.files.set('/models/iris/1.0.0/iris.fp16.onnx', { body: fp16 });
     server.files.set('/models/manifest.json', {
@@ -104,7 +106,7 @@ describe('placement: the variant follows the backend', () => {
       expect.objectContaining({ type: 'fallback', modelId: 'm1', from: 'webgpu', to: 'wasm' }),
     ]);
 
-    // What runs is the int8 file: its outputs, not the fp32 or the int4 ones.
+    // What runs is the int8 file: its outputs, not the fp32 or the fp16 ones.
     const out = await placed.host.run('m1', {
       input: { data: Float32Array.from(expected.inputs[0]!), dims: [1, 4] },
     });
