@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const order = ['stats', 'sdk', 'model-tools', 'server', 'demo-app'];
+const order = ['protocol', 'stats', 'sdk', 'model-tools', 'server', 'demo-app'];
 
 for (const name of order) {
   const dir = join(root, 'packages', name);

@@ -18,7 +18,7 @@ import {
   runBatch,
   runTfliteInNode,
 } from '@edgewise/model-tools';
-import type { ModelArtifact, ModelManifest, Quantization, TensorSpec } from '@edgewise/sdk';
+import type { ModelArtifact, ModelManifest, Quantization, TensorSpec } from '@edgewise/protocol';
 import { trainIris, trainMnist } from '../src/train.js';
 
 const root = join(import.meta.dirname, '..');

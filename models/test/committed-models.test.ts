@@ -12,7 +12,8 @@ import {
   runBatch,
   runDenseReference,
 } from '@edgewise/model-tools';
-import type { ModelArtifact, ModelManifest } from '@edgewise/sdk';
+import { type ModelArtifact, type ModelManifest, modelManifestSchema } from '@edgewise/protocol';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../src/datasets.js';
 
@@ -40,6 +41,13 @@ function referenceOptions(dense: DenseModel, mode: ReferenceMode) {
 }
 
 const REFERENCE: Record<string, ReferenceMode> = { fp32: 'fp32', int8: 'dynamic-int8', int4: 'int4' };
+
+describe('models/manifest.json', () => {
+  it('follows the protocol manifest schema the SDK and server read it by', () => {
+    const validate = new Ajv().compile(modelManifestSchema);
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
 
 describe.each(['iris', 'mnist'])('committed %s model files', (name) => {
   it.each(artifactsOf(name))('%s matches its manifest sha256 and byte count', async (_id, artifact) => {

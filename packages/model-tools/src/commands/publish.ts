@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { Quantization, TensorSpec, VersionStatus } from '@edgewise/sdk';
+import type { Quantization, TensorSpec, VersionStatus } from '@edgewise/protocol';
 import { ModelToolsError } from '../errors.js';
 import { describeArtifact, sha256Hex } from '../publish/artifact.js';
 import { addToManifest, emptyManifest, parseManifest } from '../publish/manifest-update.js';

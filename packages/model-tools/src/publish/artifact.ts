@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelArtifact, ModelFormat, Quantization } from '@edgewise/sdk';
+import type { ModelArtifact, ModelFormat, Quantization } from '@edgewise/protocol';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -1,4 +1,10 @@
-import type { ModelArtifact, ModelManifest, ModelVersion, TensorSpec, VersionStatus } from '@edgewise/sdk';
+import type {
+  ModelArtifact,
+  ModelManifest,
+  ModelVersion,
+  TensorSpec,
+  VersionStatus,
+} from '@edgewise/protocol';
 import { ModelToolsError } from '../errors.js';
 
 export function emptyManifest(now = new Date()): ModelManifest {

@@ -1,5 +1,6 @@
 import { EdgewiseError } from '../errors.js';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { checkEvent } from './check-event.js';
 import type { EventQueueOptions, EventQueueStats, FlushResult, Timers } from './event-queue-options.js';
 import { type EventStore, MemoryEventStore, type StoredEvent } from './event-store.js';
 import type { EdgewiseEvent } from './event-types.js';
@@ -94,11 +95,15 @@ export class EventQueue {
     this.#arm('batch', 0);
   }
 
-  /** Stores the event durably, then schedules its delivery. Resolves once it would survive a reload. */
+  /**
+   * Stores the event durably, then schedules its delivery. Resolves once it would survive a reload.
+   * Rejects with CONFIG, storing nothing, an event the collector would refuse (see `checkEvent`).
+   */
   async enqueue(event: EdgewiseEvent): Promise<void> {
     if (this.#closing) {
       throw new EdgewiseError('DISPOSED', 'EventQueue is closed; create a new one to send more events.');
     }
+    checkEvent(event);
     const { stored, dropped, size } = await this.#store.append([event], this.#cap);
     this.#counts.enqueued++;
     for (const entry of stored) this.#remember(entry);

@@ -1,17 +1,12 @@
-export type EventType = 'exposure' | 'prediction' | 'reward';
+import type { EdgewiseEvent as WireEvent } from '@edgewise/protocol';
 
-/** One event as the collector receives it (DESIGN.md, "Formats"). `id` is the idempotency key. */
-export interface EdgewiseEvent {
-  id: string;
-  type: EventType;
-  userId: string;
-  experiment: string;
-  arm: string;
-  /** Propensity of the arm when it was assigned. */
-  probability: number;
-  modelVersion: string;
-  value?: number;
-  latencyMs?: number;
+export type { EventType } from '@edgewise/protocol';
+
+/**
+ * One event as this SDK sends it: the protocol's event (see packages/protocol), with `ts` always
+ * epoch milliseconds, since the SDK stamps it with `Date.now()`. `id` is the idempotency key.
+ */
+export interface EdgewiseEvent extends Omit<WireEvent, 'ts'> {
   /** Epoch milliseconds when the event happened (not when it was sent). */
   ts: number;
 }

@@ -1,4 +1,5 @@
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js';
+export { checkEvent } from './check-event.js';
 export { createEvent, exposureEvent, predictionEvent, rewardEvent } from './create-event.js';
 export { eventId } from './event-id.js';
 export { EventQueue } from './event-queue.js';

@@ -1,8 +1,13 @@
 import { EdgewiseError } from '../errors.js';
 import type { ExperimentArm, ExperimentConfig } from './experiment-types.js';
 
+// Hand-written rather than compiled from @edgewise/protocol's schema, to keep Ajv out of the
+// bundle; test/experiments/protocol-vectors.test.ts holds it to the shared experiment vectors.
 const TYPES = new Set(['ab', 'bandit']);
 const POLICIES = new Set(['thompson', 'ucb1', 'epsilon-greedy']);
+/** Keys, arm names, models, versions and variants: the protocol's NAME_PATTERN. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const MAX_ARMS = 64;
 
 function fail(key: unknown, problem: string): never {
   const name = typeof key === 'string' && key ? `experiment "${key}"` : 'experiment';
@@ -11,15 +16,20 @@ function fail(key: unknown, problem: string): never {
   });
 }
 
-function checkWeights(key: string, weights: readonly unknown[], what: string): void {
+function checkWeights(
+  key: string,
+  weights: readonly unknown[],
+  what: string,
+  field: (i: number | '') => string,
+): void {
   let total = 0;
   for (const [i, weight] of weights.entries()) {
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-      fail(key, `${what}[${i}] must be a finite number >= 0, got ${JSON.stringify(weight)}`);
+      fail(key, `${what}[${i}] (${field(i)}) must be a finite number >= 0, got ${JSON.stringify(weight)}`);
     }
     total += weight;
   }
-  if (!(total > 0)) fail(key, `${what} must not all be zero`);
+  if (!(total > 0)) fail(key, `${what} (${field('')}) must not all be zero`);
 }
 
 /**
@@ -32,7 +42,9 @@ export function validateExperiment(value: unknown): ExperimentConfig {
   if (typeof value !== 'object' || value === null) fail(undefined, 'expected an object');
   const config = value as Partial<ExperimentConfig> & Record<string, unknown>;
   const key = config.key;
-  if (typeof key !== 'string' || key.length === 0) fail(key, '"key" must be a non-empty string');
+  if (typeof key !== 'string' || !NAME.test(key)) {
+    fail(key, `"key" must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(key)}`);
+  }
   if (!TYPES.has(config.type as string))
     fail(key, `"type" must be "ab" or "bandit", got ${JSON.stringify(config.type)}`);
   const seed = config.seed;
@@ -46,28 +58,34 @@ export function validateExperiment(value: unknown): ExperimentConfig {
   if (!(typeof version === 'string' || (typeof version === 'number' && Number.isFinite(version)))) {
     fail(key, `"policyVersion" must be a number or a string, got ${JSON.stringify(version)}`);
   }
-  if (!Array.isArray(config.arms) || config.arms.length === 0) fail(key, '"arms" must be a non-empty array');
+  if (!Array.isArray(config.arms) || config.arms.length === 0 || config.arms.length > MAX_ARMS) {
+    fail(key, `"arms" must be a non-empty array of at most ${MAX_ARMS} arms`);
+  }
   const names = new Set<string>();
   for (const [i, arm] of (config.arms as unknown[]).entries()) {
     const a = (arm ?? {}) as Partial<ExperimentArm>;
-    for (const field of ['name', 'model', 'version'] as const) {
-      if (typeof a[field] !== 'string' || a[field].length === 0) {
-        fail(key, `arms[${i}].${field} must be a non-empty string`);
+    for (const field of ['name', 'model', 'version', 'variant'] as const) {
+      if (field === 'variant' && a.variant === undefined) continue;
+      if (typeof a[field] !== 'string' || !NAME.test(a[field])) {
+        fail(key, `arms[${i}].${field} must be 1-128 letters, digits, ".", "_" or "-"`);
       }
     }
-    if (names.has(a.name!)) fail(key, `arm name "${a.name}" appears twice`);
+    if (names.has(a.name!)) fail(key, `arms[${i}].name: arm name "${a.name}" appears twice`);
     names.add(a.name!);
   }
   checkWeights(
     key,
     config.arms.map((arm) => arm.weight),
     'arm weights',
+    (i) => `arms[${i}].weight`,
   );
   if (config.policyWeights != null) {
     if (!Array.isArray(config.policyWeights) || config.policyWeights.length !== config.arms.length) {
       fail(key, `"policyWeights" must have one weight per arm (${config.arms.length})`);
     }
-    checkWeights(key, config.policyWeights, 'policyWeights');
+    checkWeights(key, config.policyWeights, 'policyWeights', (i) =>
+      i === '' ? 'policyWeights' : `policyWeights[${i}]`,
+    );
   }
   const coverage = config.coverage;
   if (coverage !== undefined && !(typeof coverage === 'number' && coverage >= 0 && coverage <= 1)) {

@@ -1,40 +1,10 @@
-export type ExperimentType = 'ab' | 'bandit';
-export type BanditPolicyName = 'thompson' | 'ucb1' | 'epsilon-greedy';
-
-/** One arm: which model version users in it get, and its share of traffic. */
-export interface ExperimentArm {
-  name: string;
-  model: string;
-  version: string;
-  /** Relative weight (any non-negative scale); shares are weight / sum of weights. */
-  weight: number;
-}
-
-/**
- * An experiment as `GET /v1/experiments` serves it (see DESIGN.md, "Formats").
- *
- * @example
- * const exp: ExperimentConfig = {
- *   key: 'iris-int8-vs-fp32', type: 'ab', seed: 7, policyVersion: 1,
- *   arms: [{ name: 'fp32', model: 'iris', version: '1.0.0', weight: 1 },
- *          { name: 'int8', model: 'iris', version: '1.1.0', weight: 1 }],
- * };
- */
-export interface ExperimentConfig {
-  key: string;
-  type: ExperimentType;
-  /** Integer or string; part of the hashed text, so changing it reshuffles every user. */
-  seed: number | string;
-  arms: ExperimentArm[];
-  policy?: BanditPolicyName;
-  policyVersion: number | string;
-  /** Bandit weights from the server's last policy run, index-aligned with `arms`; override arm weights. */
-  policyWeights?: number[] | null;
-  /** Share of users (0..1] who enter the experiment; the rest are held out. Default 1. */
-  coverage?: number;
-  /** Keep a user's first arm (stored in IndexedDB) while a bandit re-weights. Default false. */
-  sticky?: boolean;
-}
+// The served experiment format lives in @edgewise/protocol (packages/protocol/src/experiment.ts).
+export type {
+  BanditPolicyName,
+  ExperimentArm,
+  ExperimentConfig,
+  ExperimentType,
+} from '@edgewise/protocol';
 
 /** The server's current bandit policy for one experiment, when it is fetched apart from the config. */
 export interface ServerPolicy {

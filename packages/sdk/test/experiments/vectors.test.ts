@@ -1,12 +1,13 @@
+import vectors from '@edgewise/protocol/vectors/assignment.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { assignToGroup, md5Mod100 } from '../../src/experiments/ab-assignment.js';
 import { assignArm } from '../../src/experiments/assign-arm.js';
 import type { ExperimentConfig } from '../../src/experiments/experiment-types.js';
 import { hashBucket, hashToUnit } from '../../src/experiments/hash-to-unit.js';
 import { md5Hex } from '../../src/experiments/md5.js';
-import vectors from '../vectors/assignment-vectors.json' with { type: 'json' };
 
-// Every expected value here was computed by Python's hashlib (generate_assignment_vectors.py).
+// Every expected value here was computed by Python's hashlib (see generate_assignment_vectors.py
+// beside the vectors in packages/protocol).
 
 function experimentFrom(spec: (typeof vectors.experiments)[number], index: number): ExperimentConfig {
   return {

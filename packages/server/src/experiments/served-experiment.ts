@@ -1,12 +1,8 @@
+import type { ExperimentConfig } from '@edgewise/protocol';
 import type { ExperimentRecord } from '../storage/records.js';
 
 /** An experiment as clients receive it: the weights to assign with, and the policy version they came from. */
-export interface ServedExperiment {
-  key: string;
-  type: 'ab' | 'bandit';
-  seed: number | string;
-  arms: { name: string; model: string; version: string; weight: number }[];
-  policy?: string;
+export interface ServedExperiment extends ExperimentConfig {
   policyVersion: number;
   /** The last policy run's weights (index-aligned with arms, already applied to them); null before one. */
   policyWeights: number[] | null;
@@ -27,5 +23,8 @@ export function serveExperiment(record: ExperimentRecord): ServedExperiment {
     ...(record.policy ? { policy: record.policy } : {}),
     policyVersion: record.policyVersion,
     policyWeights: record.policyWeights,
+    // Absent stays absent, so configs of experiments that never set them are unchanged on the wire.
+    ...(record.coverage === undefined ? {} : { coverage: record.coverage }),
+    ...(record.sticky === undefined ? {} : { sticky: record.sticky }),
   };
 }

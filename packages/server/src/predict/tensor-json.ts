@@ -1,33 +1,9 @@
+import type { TensorJson } from '@edgewise/protocol';
 import type * as ort from 'onnxruntime-web';
 import { ServerError } from '../errors.js';
 
-export type TensorDType = 'float32' | 'float16' | 'int8' | 'uint8' | 'int32' | 'int64' | 'bool';
-
-/**
- * A tensor on the wire, as the SDK's remote backend sends it: row-major `data`, its `dims`, and its
- * `dtype` (default float32). int64 values may be strings so they survive JSON; float16 values are
- * the raw 16-bit patterns.
- */
-export interface TensorJson {
-  dims: number[];
-  data: (number | string)[];
-  dtype?: TensorDType;
-}
-
-export const tensorJsonSchema = {
-  type: 'object',
-  required: ['dims', 'data'],
-  additionalProperties: false,
-  properties: {
-    dims: { type: 'array', maxItems: 8, items: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
-    data: {
-      type: 'array',
-      maxItems: 1_000_000,
-      items: { anyOf: [{ type: 'number' }, { type: 'string', pattern: '^-?\\d{1,19}$' }] },
-    },
-    dtype: { enum: ['float32', 'float16', 'int8', 'uint8', 'int32', 'int64', 'bool'] },
-  },
-} as const;
+// The wire shape and its schema live in the protocol; this file converts to and from ORT tensors.
+export { type TensorDType, type TensorJson, tensorJsonSchema } from '@edgewise/protocol';
 
 export function toOrtTensor(ortModule: typeof ort, name: string, t: TensorJson): ort.Tensor {
   const expected = t.dims.reduce((a, b) => a * b, 1);

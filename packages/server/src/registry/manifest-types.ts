@@ -1,29 +1,7 @@
-/** The model manifest served at /v1/manifest (the SDK's `ModelManifest`; see DESIGN.md › Formats). */
-export interface ManifestArtifact {
-  url: string;
-  format: 'onnx' | 'tflite';
-  sha256: string;
-  bytes: number;
-  quantization: string;
-  [extra: string]: unknown;
-}
+import type { ModelArtifact, ModelEntry, ModelManifest, ModelVersion } from '@edgewise/protocol';
 
-export interface ManifestVersion extends ManifestArtifact {
-  inputs: unknown[];
-  outputs: unknown[];
-  createdAt: string;
-  status: 'candidate' | 'approved' | 'retired';
-  variants?: Record<string, ManifestArtifact>;
-}
-
-export interface ManifestEntry {
-  channels: Record<string, string>;
-  versions: Record<string, ManifestVersion>;
-  [extra: string]: unknown;
-}
-
-export interface Manifest {
-  schemaVersion: 1;
-  generatedAt: string;
-  models: Record<string, ManifestEntry>;
-}
+/** The model manifest served at /v1/manifest: the protocol's `ModelManifest`, under the server's old names. */
+export type ManifestArtifact = ModelArtifact;
+export type ManifestVersion = ModelVersion;
+export type ManifestEntry = ModelEntry;
+export type Manifest = ModelManifest;

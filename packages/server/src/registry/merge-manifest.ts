@@ -1,3 +1,4 @@
+import type { Quantization, TensorSpec } from '@edgewise/protocol';
 import type { ChannelRecord, ModelVersionRecord } from '../storage/records.js';
 import type { Manifest } from './manifest-types.js';
 
@@ -24,9 +25,11 @@ export function mergeManifest(
       format: r.format,
       sha256: r.sha256,
       bytes: r.bytes,
-      quantization: r.quantization,
-      inputs: r.inputs,
-      outputs: r.outputs,
+      // The store keeps plain strings; publish-metadata admits only the protocol's quantizations and
+      // dtypes, and tensors read from the bytes by model-tools use the same ONNX/TFLite dtype names.
+      quantization: r.quantization as Quantization,
+      inputs: r.inputs as TensorSpec[],
+      outputs: r.outputs as TensorSpec[],
       ...(r.metrics ? { metrics: r.metrics } : {}),
       ...(r.labels ? { labels: r.labels } : {}),
       createdAt: new Date(r.createdAt).toISOString(),

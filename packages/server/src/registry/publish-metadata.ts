@@ -1,14 +1,23 @@
+import {
+  MODEL_FORMATS,
+  type ModelFormat,
+  QUANTIZATIONS,
+  type Quantization,
+  type TensorSpec,
+  tensorSpecSchema,
+  VERSION_STATUSES,
+  type VersionStatus,
+} from '@edgewise/protocol';
 import { Ajv } from 'ajv';
 import { ServerError } from '../errors.js';
 import { fieldName } from '../http/error-handler.js';
-import type { TensorSpec, VersionStatus } from '../storage/records.js';
 
 /** What the `x-edgewise-model` header of POST /v1/models says about the bytes in the body. */
 export interface PublishMetadata {
   name: string;
   version: string;
-  format?: 'onnx' | 'tflite';
-  quantization?: string;
+  format?: ModelFormat;
+  quantization?: Quantization;
   metrics?: Record<string, number>;
   labels?: string[];
   status?: VersionStatus;
@@ -18,31 +27,22 @@ export interface PublishMetadata {
 }
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
-const tensor = {
-  type: 'object',
-  required: ['name', 'dtype', 'shape'],
-  properties: {
-    name: { type: 'string', minLength: 1 },
-    dtype: { type: 'string', minLength: 1 },
-    shape: { type: 'array', items: { type: ['integer', 'string'] } },
-  },
-};
-
-const validate = new Ajv({ allErrors: false, allowUnionTypes: true }).compile<PublishMetadata>({
+// The same enums as the manifest, so whatever is published can be served in a valid manifest.
+const validate = new Ajv({ allErrors: false }).compile<PublishMetadata>({
   type: 'object',
   required: ['name', 'version'],
   additionalProperties: false,
   properties: {
     name: { type: 'string', pattern: NAME },
     version: { type: 'string', pattern: NAME },
-    format: { enum: ['onnx', 'tflite'] },
-    quantization: { type: 'string', minLength: 1, maxLength: 32 },
+    format: { type: 'string', enum: MODEL_FORMATS },
+    quantization: { type: 'string', enum: QUANTIZATIONS },
     metrics: { type: 'object', additionalProperties: { type: 'number' } },
     labels: { type: 'array', items: { type: 'string' }, maxItems: 100_000 },
-    status: { enum: ['candidate', 'approved', 'retired'] },
+    status: { type: 'string', enum: VERSION_STATUSES },
     channels: { type: 'array', items: { type: 'string', pattern: NAME }, maxItems: 16 },
-    inputs: { type: 'array', items: tensor },
-    outputs: { type: 'array', items: tensor },
+    inputs: { type: 'array', items: tensorSpecSchema },
+    outputs: { type: 'array', items: tensorSpecSchema },
   },
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ModelFormat } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
@@ -29,7 +30,7 @@ const nameVersion = {
 const sniffFormat = (bytes: Uint8Array) =>
   String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3' ? ('tflite' as const) : ('onnx' as const);
 
-async function describeTensors(bytes: Uint8Array, format: 'onnx' | 'tflite', label: string) {
+async function describeTensors(bytes: Uint8Array, format: ModelFormat, label: string) {
   // Loaded on first publish only: the inspector pulls in protobuf and flatbuffers decoders.
   const { inspectModel } = await import('@edgewise/model-tools');
   try {

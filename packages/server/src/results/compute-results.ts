@@ -1,49 +1,20 @@
+import type { ArmResult, ExperimentResults } from '@edgewise/protocol';
 import {
   interpret,
   isStatsError,
   probabilityToBeatControl,
   type SequentialResult,
-  type SrmResult,
   sequentialTest,
   srmTest,
   twoProportionZTest,
-  type Verdict,
-  type ZTestResult,
 } from '@edgewise/stats';
 import type { ArmAggregate, ExperimentRecord } from '../storage/records.js';
 import { armsWithStats, isBinary } from './arm-stats.js';
 
 export const ALPHA = 0.05;
 
-export interface ArmResult {
-  name: string;
-  control: boolean;
-  exposures: number;
-  predictions: number;
-  rewardCount: number;
-  rewardSum: number;
-  /** Reward per exposure (a conversion rate for 0/1 rewards); null before the first exposure. */
-  rate: number | null;
-  /** Versus control; null for the control arm and when the test cannot run yet. */
-  zTest: ZTestResult | null;
-  sequential: SequentialResult | null;
-  probabilityToBeatControl: number | null;
-  verdict: Verdict | null;
-}
-
-export interface ExperimentResults {
-  key: string;
-  type: 'ab' | 'bandit';
-  metric: 'proportion' | 'mean';
-  alpha: number;
-  policyVersion: number;
-  arms: ArmResult[];
-  /** Sample ratio mismatch against the configured split; null for bandits, whose split moves by design. */
-  srm: SrmResult | null;
-  /** The verdict for the treatment arm with the smallest p-value (the first arm is control). */
-  verdict: (Verdict & { arm: string; decision: string }) | null;
-  notes: string[];
-}
+// The response shape is the protocol's; computing it here keeps the two in step at compile time.
+export type { ArmResult, ExperimentResults } from '@edgewise/protocol';
 
 /** Runs a stats function, turning "not enough data yet" into null plus a note instead of an error. */
 function attempt<T>(notes: string[], label: string, run: () => T): T | null {

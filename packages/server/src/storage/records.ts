@@ -1,3 +1,5 @@
+import type { ModelFormat } from '@edgewise/protocol';
+
 /** The rows the server keeps, the same whichever database holds them. */
 
 export type EventType = 'exposure' | 'prediction' | 'reward';
@@ -51,6 +53,7 @@ export interface ExperimentArm {
   name: string;
   model: string;
   version: string;
+  variant?: string;
   weight: number;
 }
 
@@ -61,6 +64,8 @@ export interface ExperimentDefinition {
   seed: number | string;
   arms: ExperimentArm[];
   policy?: PolicyName;
+  coverage?: number;
+  sticky?: boolean;
 }
 
 /** A definition plus the policy state the server owns. */
@@ -89,7 +94,7 @@ export interface TensorSpec {
 export interface ModelVersionRecord {
   name: string;
   version: string;
-  format: 'onnx' | 'tflite';
+  format: ModelFormat;
   quantization: string;
   sha256: string;
   bytes: number;

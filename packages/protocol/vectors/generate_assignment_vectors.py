@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes assignment-vectors.json: the reference answers every Edgewise SDK and server must reproduce.
+"""Writes assignment.json: the reference answers every Edgewise SDK and server must reproduce.
 
-    python3 packages/sdk/test/vectors/generate_assignment_vectors.py
+    python3 packages/protocol/vectors/generate_assignment_vectors.py
 
 Only the standard library (hashlib) is used, so any backend team can rerun it. The functions below are
 the reference definitions documented in packages/sdk/docs/assignment.md.
@@ -12,7 +12,7 @@ import json
 import random
 from pathlib import Path
 
-OUT = Path(__file__).with_name("assignment-vectors.json")
+OUT = Path(__file__).with_name("assignment.json")
 BUCKETS = 10_000
 
 
@@ -140,7 +140,7 @@ def main() -> None:
             arm_cases.append({"experiment": e, "userId": u, **result})
 
     data = {
-        "generator": "packages/sdk/test/vectors/generate_assignment_vectors.py",
+        "generator": "packages/protocol/vectors/generate_assignment_vectors.py",
         "md5": md5_cases,
         "assignToGroup": group_cases,
         "assignToGroupDefaults": defaults_cases,
