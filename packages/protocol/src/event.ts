@@ -4,9 +4,21 @@ export const MAX_EVENTS_PER_BATCH = 500;
 /** Timestamps outside 2000–2100 are clock bugs (an unset clock, seconds for ms), not events. */
 export const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
 export const MAX_EVENT_TS = Date.UTC(2100, 0, 1);
-export const EVENT_TEXT_LIMITS = { userId: 256, experiment: 128, arm: 128, modelVersion: 128, variant: 128 };
+export const EVENT_TEXT_LIMITS = {
+  userId: 256,
+  experiment: 128,
+  arm: 128,
+  modelVersion: 128,
+  variant: 128,
+  reason: 512,
+};
 
-export type EventType = 'exposure' | 'prediction' | 'reward';
+/**
+ * `exposure`: a decision — the user was assigned an arm and runs it (its id is the decision's id).
+ * `prediction` and `reward`: what followed a decision (`exposureId` names it). `ineligible`: the user
+ * was assigned an arm this device cannot run; they run control instead and are not exposed.
+ */
+export type EventType = 'exposure' | 'prediction' | 'reward' | 'ineligible';
 
 /**
  * One event as the collector receives it. `id` is the idempotency key: a retry with the same id is
@@ -33,8 +45,10 @@ export interface EdgewiseEvent {
   variant?: string;
   /** The bandit policy version the assignment came from. */
   policyVersion?: string | number;
-  /** The exposure a prediction or reward belongs to. */
+  /** The decision (the exposure event's id) a prediction or reward follows. */
   exposureId?: string;
+  /** Why the device could not run the arm; required on `ineligible`. */
+  reason?: string;
 }
 
 export interface EventBatch {
@@ -47,7 +61,7 @@ export const eventSchema = {
   required: ['id', 'type', 'userId', 'experiment', 'arm', 'probability', 'modelVersion', 'ts'],
   properties: {
     id: { type: 'string', pattern: UUID_PATTERN },
-    type: { type: 'string', enum: ['exposure', 'prediction', 'reward'] },
+    type: { type: 'string', enum: ['exposure', 'prediction', 'reward', 'ineligible'] },
     userId: textSchema(EVENT_TEXT_LIMITS.userId),
     experiment: textSchema(EVENT_TEXT_LIMITS.experiment),
     arm: textSchema(EVENT_TEXT_LIMITS.arm),
@@ -66,10 +80,20 @@ export const eventSchema = {
     variant: textSchema(EVENT_TEXT_LIMITS.variant),
     policyVersion: { anyOf: [{ type: 'string', minLength: 1, maxLength: 128 }, { type: 'number' }] },
     exposureId: { type: 'string', pattern: UUID_PATTERN },
+    reason: textSchema(EVENT_TEXT_LIMITS.reason),
   },
-  if: { properties: { type: { const: 'reward' } } },
-  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
-  then: { required: ['value'] },
+  allOf: [
+    {
+      if: { properties: { type: { const: 'reward' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+      then: { required: ['value'] },
+    },
+    {
+      if: { properties: { type: { const: 'ineligible' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+      then: { required: ['reason'] },
+    },
+  ],
 } as const;
 
 export const eventBatchSchema = {

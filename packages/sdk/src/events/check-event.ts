@@ -6,7 +6,7 @@ import { EdgewiseError } from '../errors.js';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ISO_PREFIX = /^\d{4}-\d{2}-\d{2}T/;
-const TYPES = new Set(['exposure', 'prediction', 'reward']);
+const TYPES = new Set(['exposure', 'prediction', 'reward', 'ineligible']);
 const MIN_TS = Date.UTC(2000, 0, 1);
 const MAX_TS = Date.UTC(2100, 0, 1);
 
@@ -53,7 +53,7 @@ export function checkEvent(value: unknown): void {
   const e = value as Record<string, unknown>;
   uuid(e, 'id');
   if (!TYPES.has(e.type as string)) {
-    invalid('type', `must be exposure, prediction or reward, got ${JSON.stringify(e.type)}`);
+    invalid('type', `must be exposure, prediction, reward or ineligible, got ${JSON.stringify(e.type)}`);
   }
   text(e, 'userId', 256);
   text(e, 'experiment', 128);
@@ -87,4 +87,5 @@ export function checkEvent(value: unknown): void {
     );
   }
   uuid(e, 'exposureId', true);
+  text(e, 'reason', 512, e.type !== 'ineligible');
 }

@@ -23,7 +23,7 @@ export function aggregateDeltas(events: readonly EventRecord[]): ArmAggregate[] 
     }
     if (e.type === 'exposure') row.exposures++;
     else if (e.type === 'prediction') row.predictions++;
-    else {
+    else if (e.type === 'reward') {
       const value = e.value ?? 0;
       row.rewardCount++;
       row.rewardSum += value;

@@ -1,8 +1,8 @@
-import type { ModelFormat } from '@edgewise/protocol';
+import type { EventType, ModelFormat } from '@edgewise/protocol';
 
 /** The rows the server keeps, the same whichever database holds them. */
 
-export type EventType = 'exposure' | 'prediction' | 'reward';
+export type { EventType };
 
 /** One client event, normalised: `ts` in epoch milliseconds, absent numbers as null. */
 export interface EventRecord {
