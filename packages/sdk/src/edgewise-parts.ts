@@ -1,8 +1,9 @@
 // The parts of the client that only an Edgewise instance needs: loaded by Edgewise.create() as their
 // own chunk, so an app's main bundle carries only the small entry (and apps using just the assignment
 // helpers never load these).
-export { exposureEvent, predictionEvent, rewardEvent } from './events/create-event.js';
+export { rewardEvent } from './events/create-event.js';
 export { EventQueue } from './events/event-queue.js';
+export { loadInExperiment } from './experiments/experiment-load.js';
 export { ExperimentsClient } from './experiments/experiments-client.js';
 export { ExposureLog } from './experiments/exposure-log.js';
 export { StickyAssignments } from './experiments/sticky-assignments.js';

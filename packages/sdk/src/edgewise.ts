@@ -12,6 +12,7 @@ import {
 import { EdgewiseError } from './errors.js';
 import type { EventQueue } from './events/event-queue.js';
 import type { FlushResult } from './events/event-queue-options.js';
+import type { ExperimentLoad, ModelHooks } from './experiments/experiment-load.js';
 import type { Assignment } from './experiments/experiment-types.js';
 import type { ExperimentsClient } from './experiments/experiments-client.js';
 import type { ExposureLog } from './experiments/exposure-log.js';
@@ -169,6 +170,7 @@ export class Edgewise {
     options: {
       backends: Backend[] | undefined;
       remote: boolean;
+      experiment?: string | undefined;
       arm?: string | undefined;
       onProgress?: ProgressCallback | undefined;
       onReward?: (value: number) => Promise<void>;
@@ -202,7 +204,9 @@ export class Edgewise {
         runtime: loaded.runtime,
         threads: loaded.threads,
         source: file.source,
+        experiment: options.experiment,
         arm: options.arm,
+        sha256: file.sha256,
         inputs: loaded.inputs.length > 0 ? loaded.inputs : (file.inputs ?? []),
         outputs: loaded.outputs.length > 0 ? loaded.outputs : (file.outputs ?? []),
       },
@@ -218,25 +222,33 @@ export class Edgewise {
     return model;
   }
 
-  async #assign(experimentKey: string): Promise<Assignment> {
+  /** What a load under an experiment needs, or CONFIG saying which option is missing. */
+  async #experiment(key: string): Promise<Omit<ExperimentLoad, 'open'>> {
     if (!this.#experiments) {
-      throw new EdgewiseError(
-        'CONFIG',
-        `experiment "${experimentKey}" needs experimentsUrl in Edgewise.create()`,
-      );
+      throw new EdgewiseError('CONFIG', `experiment "${key}" needs experimentsUrl in Edgewise.create()`);
     }
     if (!this.#userId) {
-      throw new EdgewiseError(
-        'CONFIG',
-        `experiment "${experimentKey}" needs a userId: pass it to Edgewise.create()`,
-      );
+      throw new EdgewiseError('CONFIG', `experiment "${key}" needs a userId: pass it to Edgewise.create()`);
     }
-    return this.#assignments.choose(this.#userId, await this.#experiments.get(experimentKey));
+    return {
+      userId: this.#userId,
+      config: await this.#experiments.get(key),
+      assignments: this.#assignments,
+      exposures: this.#exposures,
+      queue: this.#queue,
+      requireQueue: () => this.#requireQueue(),
+    };
+  }
+
+  #requireQueue(): EventQueue {
+    if (!this.#queue) throw new EdgewiseError('CONFIG', 'rewards need collectorUrl in Edgewise.create()');
+    return this.#queue;
   }
 
   /**
-   * Loads a model by name from the manifest: the version asked for (or the channel's, or the user's
-   * arm in an experiment), from the IndexedDB cache when it has it, on the best backend.
+   * Loads a model by name from the manifest: the version asked for (or the channel's), from the
+   * IndexedDB cache when it has it, on the best backend. With `experiment`, the user's arm: its
+   * version and exactly its variant.
    *
    * @example
    * const model = await ew.load('mnist', { channel: 'stable', onProgress: (p) => bar.update(p) });
@@ -244,35 +256,19 @@ export class Edgewise {
   async load(name: string, options: LoadOptions = {}): Promise<Model> {
     this.#checkOpen();
     const store = this.#requireStore('load()');
-    const assignment = options.experiment ? await this.#assign(options.experiment) : undefined;
-    const files = manifestFiles(store, assignment?.model ?? name, {
-      ...versionRequest(options, assignment),
-      ...(options.variant ? { variant: options.variant } : {}),
-      ...(options.format ? { format: options.format } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const experiment = assignment?.inExperiment ? options.experiment : undefined;
-    let exposure: Awaited<ReturnType<ExposureLog['record']>> | undefined;
-    const model = await this.#open(files, {
-      backends: options.backends,
-      remote: true,
-      arm: assignment?.arm,
-      onProgress: options.onProgress,
-      ...(experiment ? { onReward: (value: number) => this.track(experiment, value) } : {}),
-      ...(experiment
-        ? {
-            onPrediction: (latencyMs: number) => {
-              if (exposure) void this.#queue?.enqueue(this.#parts.predictionEvent(exposure, latencyMs));
-            },
-          }
-        : {}),
-    });
-    if (assignment?.inExperiment && this.#userId) {
-      exposure = await this.#exposures.record(this.#userId, assignment, model.version);
-      if (exposure.first) await this.#queue?.enqueue(this.#parts.exposureEvent(exposure));
-    }
-    return model;
+    const open = (arm: Assignment | undefined, hooks: ModelHooks = {}) =>
+      this.#open(
+        manifestFiles(store, arm?.model ?? name, {
+          ...versionRequest(options, arm),
+          ...(arm?.variant ? { variant: arm.variant } : options.variant ? { variant: options.variant } : {}),
+          ...(options.format ? { format: options.format } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
+        { backends: options.backends, remote: true, onProgress: options.onProgress, ...hooks },
+      );
+    if (!options.experiment) return open(undefined);
+    return this.#parts.loadInExperiment({ ...(await this.#experiment(options.experiment)), open });
   }
 
   /**
@@ -282,7 +278,7 @@ export class Edgewise {
    * await ew.track('mnist-int8-vs-fp32', 1); // the user accepted the suggestion
    */
   async track(experiment: string, value = 1): Promise<void> {
-    if (!this.#queue) throw new EdgewiseError('CONFIG', 'rewards need collectorUrl in Edgewise.create()');
+    const queue = this.#requireQueue();
     if (!this.#userId)
       throw new EdgewiseError('CONFIG', 'rewards need a userId: pass it to Edgewise.create()');
     const context = await this.#exposures.last(this.#userId, experiment);
@@ -292,7 +288,7 @@ export class Edgewise {
         `user ${this.#userId} has no exposure in experiment "${experiment}": load a model with { experiment } first`,
       );
     }
-    await this.#queue.enqueue(this.#parts.rewardEvent(context, value));
+    await queue.enqueue(this.#parts.rewardEvent(context, value));
   }
 
   /** Sends queued events now. */

@@ -22,8 +22,12 @@ export interface ModelDescription {
   threads: number;
   /** Where the bytes came from. */
   source: 'network' | 'cache' | 'memory';
-  /** The experiment arm this model was loaded for, if any. */
+  /** The experiment this model was loaded for, when the user is exposed to it. */
+  experiment: string | undefined;
+  /** The user's arm in that experiment; undefined when held out or when this device cannot run it. */
   arm: string | undefined;
+  /** The sha256 of the file that runs (checked before it ran); undefined for app bytes and the server. */
+  sha256: string | undefined;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
 }
@@ -100,7 +104,9 @@ export class Model {
       runtime: d.runtime,
       threads: d.threads,
       source: d.source,
+      experiment: d.experiment,
       arm: d.arm,
+      sha256: d.sha256,
       inputs: d.inputs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
       outputs: d.outputs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
     };

@@ -23,34 +23,57 @@ export function createEvent(fields: NewEvent): EdgewiseEvent {
   };
   if (value !== undefined) event.value = value;
   if (latencyMs !== undefined) event.latencyMs = latencyMs;
+  if (fields.variant !== undefined) event.variant = fields.variant;
+  if (fields.policyVersion !== undefined) event.policyVersion = fields.policyVersion;
+  if (fields.exposureId !== undefined) event.exposureId = fields.exposureId;
+  if (fields.reason !== undefined) event.reason = fields.reason;
   checkEvent(event);
   return event;
 }
 
-function fromContext(ctx: ExposureContext): Omit<NewEvent, 'type'> {
+function fromContext(ctx: Omit<ExposureContext, 'exposureId'>): Omit<NewEvent, 'type'> {
   return {
     userId: ctx.userId,
     experiment: ctx.experiment,
     arm: ctx.arm,
     probability: ctx.probability,
     modelVersion: ctx.modelVersion,
+    policyVersion: ctx.policyVersion,
+    ...(ctx.variant ? { variant: ctx.variant } : {}),
   };
 }
 
-/** The exposure event for a context `ExposureLog.record` reported as `first`. */
-export function exposureEvent(ctx: ExposureContext): EdgewiseEvent {
-  return createEvent({ ...fromContext(ctx), type: 'exposure' });
+/** What followed a decision carries the decision's id. */
+function following(ctx: ExposureContext): Omit<NewEvent, 'type'> {
+  return { ...fromContext(ctx), ...(ctx.exposureId ? { exposureId: ctx.exposureId } : {}) };
 }
 
-/** A reward tied to the user's exposure (same experiment, arm, propensity and model version). */
+/** The exposure event for a context `ExposureLog.record` reported as `first`: the decision itself. */
+export function exposureEvent(ctx: ExposureContext): EdgewiseEvent {
+  return createEvent({
+    ...fromContext(ctx),
+    type: 'exposure',
+    ...(ctx.exposureId ? { id: ctx.exposureId } : {}),
+  });
+}
+
+/** A reward tied to the user's decision (same experiment, arm, propensity, model and policy version). */
 export function rewardEvent(ctx: ExposureContext, value: number): EdgewiseEvent {
-  return createEvent({ ...fromContext(ctx), type: 'reward', value });
+  return createEvent({ ...following(ctx), type: 'reward', value });
+}
+
+/**
+ * The user was assigned an arm this device cannot run: they run control and are not exposed. The
+ * collector counts them per arm apart, so a variant that fails on many devices shows in the results.
+ */
+export function ineligibleEvent(ctx: Omit<ExposureContext, 'exposureId'>, reason: string): EdgewiseEvent {
+  return createEvent({ ...fromContext(ctx), type: 'ineligible', reason: reason.slice(0, 512) });
 }
 
 /** A prediction made under an exposure, with how long it took. */
 export function predictionEvent(ctx: ExposureContext, latencyMs: number, value?: number): EdgewiseEvent {
   return createEvent({
-    ...fromContext(ctx),
+    ...following(ctx),
     type: 'prediction',
     latencyMs,
     ...(value === undefined ? {} : { value }),

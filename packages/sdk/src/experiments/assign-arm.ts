@@ -56,13 +56,30 @@ export function assignArm(
  */
 export function chooseArm(userId: string, experiment: ExperimentConfig, policy?: ServerPolicy): Assignment {
   const picked = assignArm(userId, experiment, policy);
-  const arm = experiment.arms[picked.index]!;
+  return { ...armAt(experiment, picked.index, policy), ...picked };
+}
+
+/**
+ * Arm 0, control, as an assignment: what held-out users and users whose device cannot run their
+ * arm get. `inExperiment` is false: nothing of theirs is logged.
+ */
+export function controlArm(experiment: ExperimentConfig, policy?: ServerPolicy): Assignment {
+  return { ...armAt(experiment, 0, policy), arm: experiment.arms[0]!.name, index: 0, probability: 1 };
+}
+
+function armAt(
+  experiment: ExperimentConfig,
+  index: number,
+  policy: ServerPolicy | undefined,
+): Omit<Assignment, 'arm' | 'index' | 'probability'> {
+  const arm = experiment.arms[index]!;
   return {
-    ...picked,
     experiment: experiment.key,
     model: arm.model,
     version: arm.version,
+    ...(arm.variant ? { variant: arm.variant } : {}),
     policyVersion: String(policy?.policyVersion ?? experiment.policyVersion),
+    inExperiment: false,
     sticky: false,
   };
 }

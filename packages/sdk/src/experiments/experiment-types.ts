@@ -26,6 +26,8 @@ export interface Assignment extends ArmAssignment {
   experiment: string;
   model: string;
   version: string;
+  /** The manifest variant the arm runs ('int8', 'fp16', …); absent: the file that suits the backend. */
+  variant?: string;
   policyVersion: string;
   /** False for held-out users (outside `coverage`): they get arm 0 and no exposure is logged. */
   inExperiment: boolean;

@@ -1,3 +1,4 @@
+import { eventId } from '../events/event-id.js';
 import type { Assignment } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
 
@@ -9,6 +10,19 @@ export interface ExposureContext {
   probability: number;
   modelVersion: string;
   policyVersion: string;
+  /** The manifest variant the arm runs; undefined for the version's own file. */
+  variant?: string;
+  /**
+   * The decision: the exposure event's id, which predictions and rewards carry as `exposureId`.
+   * Undefined only for exposures logged before decisions had ids.
+   */
+  exposureId?: string;
+}
+
+/** What the log keeps per (experiment, user, policy version): when first seen, and the decision's id. */
+interface Seen {
+  at: number;
+  exposureId: string;
 }
 
 /**
@@ -23,7 +37,7 @@ export interface ExposureContext {
 export class ExposureLog {
   readonly #store: KeyValueStore;
   /** Same-page calls racing on one key share the first call's answer instead of both logging. */
-  readonly #inFlight = new Map<string, Promise<boolean>>();
+  readonly #inFlight = new Map<string, Promise<{ first: boolean; exposureId: string | undefined }>>();
 
   constructor(store: KeyValueStore = defaultKeyValueStore('edgewise-exposures')) {
     this.#store = store;
@@ -38,26 +52,22 @@ export class ExposureLog {
     userId: string,
     assignment: Assignment,
     modelVersion = assignment.version,
+    variant: string | undefined = undefined,
   ): Promise<ExposureContext & { first: boolean }> {
-    const context: ExposureContext = {
-      userId,
-      experiment: assignment.experiment,
-      arm: assignment.arm,
-      probability: assignment.probability,
-      modelVersion,
-      policyVersion: assignment.policyVersion,
-    };
     const seenKey = `seen\u0000${assignment.experiment}\u0000${userId}\u0000${assignment.policyVersion}`;
     let pending = this.#inFlight.get(seenKey);
+    const leader = !pending;
     if (!pending) {
       pending = this.#markSeen(seenKey).finally(() => this.#inFlight.delete(seenKey));
       this.#inFlight.set(seenKey, pending);
-      const first = await pending;
-      await this.#store.set(lastKey(assignment.experiment, userId), context);
-      return { ...context, first };
     }
-    await pending;
-    return { ...context, first: false };
+    const { first, exposureId } = await pending;
+    const context: ExposureContext = {
+      ...exposureContext(userId, assignment, modelVersion, variant),
+      ...(exposureId ? { exposureId } : {}),
+    };
+    if (leader) await this.#store.set(lastKey(assignment.experiment, userId), context);
+    return { ...context, first: leader && first };
   }
 
   /** The user's latest exposure in this experiment, or undefined if they were never exposed. */
@@ -65,14 +75,36 @@ export class ExposureLog {
     return this.#store.get<ExposureContext>(lastKey(experiment, userId));
   }
 
-  async #markSeen(key: string): Promise<boolean> {
+  async #markSeen(key: string): Promise<{ first: boolean; exposureId: string | undefined }> {
     let first = false;
-    await this.#store.update<number>(key, (old) => {
+    let exposureId: string | undefined;
+    // Older entries are a bare timestamp: that decision had no id, and keeps none.
+    await this.#store.update<Seen | number>(key, (old) => {
       first = old === undefined;
-      return old ?? Date.now();
+      const seen = old ?? { at: Date.now(), exposureId: eventId() };
+      exposureId = typeof seen === 'number' ? undefined : seen.exposureId;
+      return seen;
     });
-    return first;
+    return { first, exposureId };
   }
+}
+
+/** What events about this user's assignment carry, before it has a decision id. */
+export function exposureContext(
+  userId: string,
+  assignment: Assignment,
+  modelVersion = assignment.version,
+  variant = assignment.variant,
+): ExposureContext {
+  return {
+    userId,
+    experiment: assignment.experiment,
+    arm: assignment.arm,
+    probability: assignment.probability,
+    modelVersion,
+    policyVersion: assignment.policyVersion,
+    ...(variant ? { variant } : {}),
+  };
 }
 
 function lastKey(experiment: string, userId: string): string {

@@ -34,12 +34,14 @@ export class StickyAssignments {
     if (kept && index >= 0 && weights[index]! > 0) {
       const arm = experiment.arms[index]!;
       // The propensity stays the one the user was assigned with: it is what chose their arm.
+      const { variant: _fresh, ...rest } = fresh;
       return {
-        ...fresh,
+        ...rest,
         arm: arm.name,
         index,
         model: arm.model,
         version: arm.version,
+        ...(arm.variant ? { variant: arm.variant } : {}),
         probability: kept.probability,
         sticky: true,
       };

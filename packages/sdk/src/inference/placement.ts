@@ -22,6 +22,8 @@ export interface PlacedFile {
   variant: string | undefined;
   format: ModelFormat;
   quantization: Quantization;
+  /** From the manifest; undefined for bytes the app passed. */
+  sha256?: string;
   /** From the manifest, when it lists them: the server needs them, the worker reads its own. */
   inputs?: TensorSpec[];
   outputs?: TensorSpec[];
@@ -145,7 +147,8 @@ export async function place(request: PlacementRequest): Promise<Placement> {
     });
     // The server runs the version by name: nothing to download for it.
     if (candidate.backend === 'remote') {
-      return { file: { ...chosen, source: 'network', release: () => {} }, bytes: new Uint8Array(0) };
+      const { sha256: _noFileRunsHere, ...version } = chosen;
+      return { file: { ...version, source: 'network', release: () => {} }, bytes: new Uint8Array(0) };
     }
     let file = fetched.get(chosen.id);
     if (!file) {

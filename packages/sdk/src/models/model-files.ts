@@ -13,6 +13,7 @@ function describeFile(resolved: ResolvedModel): PlacedFile {
     variant: resolved.variantId === BASE_VARIANT ? undefined : resolved.variantId,
     format: resolved.artifact.format,
     quantization: resolved.artifact.quantization,
+    sha256: resolved.artifact.sha256,
     inputs: resolved.versionInfo.inputs,
     outputs: resolved.versionInfo.outputs,
   };

@@ -47,6 +47,25 @@ describe('exposure log', () => {
       probability: 0.5,
       modelVersion: '1.0.1',
       policyVersion: '4',
+      exposureId: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
     });
+  });
+
+  it('gives each decision one id: kept across reloads and racing calls, new for a new policy version', async () => {
+    const store = memoryKeyValueStore();
+    const a = chooseArm('erin', experiment);
+    const [first, racing] = await Promise.all([
+      new ExposureLog(store).record('erin', a),
+      new ExposureLog(store).record('erin', a),
+    ]);
+    const reload = await new ExposureLog(store).record('erin', a, a.version, 'int8');
+    expect(first.exposureId).toBeDefined();
+    expect(racing.exposureId).toBe(first.exposureId);
+    expect(reload).toMatchObject({ first: false, exposureId: first.exposureId, variant: 'int8' });
+    const reweighted = await new ExposureLog(store).record('erin', { ...a, policyVersion: '5' });
+    expect(reweighted.first).toBe(true);
+    expect(reweighted.exposureId).not.toBe(first.exposureId);
   });
 });

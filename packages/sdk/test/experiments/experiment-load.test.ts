@@ -1,0 +1,164 @@
+// Loading under an experiment against the real server: each arm runs exactly its variant, every
+// exposure is a decision whose id the predictions and rewards that follow it carry, and a device
+// that cannot run its arm's variant runs control, unexposed, with an `ineligible` event saying why.
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeOnnx, encodeOnnx } from '@edgewise/model-tools';
+import type { ExperimentConfig, ModelManifest, ModelVersion } from '@edgewise/protocol';
+import { buildServer } from '@edgewise/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Edgewise } from '../../src/edgewise.js';
+import type { EdgewiseEvent } from '../../src/events/event-types.js';
+import { assignArm } from '../../src/experiments/assign-arm.js';
+
+const repoModels = join(import.meta.dirname, '../../../../models');
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const row = [5.1, 3.5, 1.4, 0.2];
+
+/** iris 1.0.0 with its fp32 file, its int8 variant, and a variant this runtime cannot run. */
+async function modelsFolder(dir: string): Promise<ModelManifest> {
+  const real = JSON.parse(await readFile(join(repoModels, 'manifest.json'), 'utf8')) as ModelManifest;
+  const v1 = structuredClone(real.models.iris!.versions['1.0.0']) as ModelVersion;
+  await mkdir(join(dir, 'iris/1.0.0'), { recursive: true });
+  for (const file of ['iris.fp32.onnx', 'iris.int8.onnx']) {
+    await copyFile(join(repoModels, 'iris/1.0.0', file), join(dir, 'iris/1.0.0', file));
+  }
+  // A real runtime gap: one op from a domain onnxruntime-web has no kernels for.
+  const model = decodeOnnx(await readFile(join(repoModels, 'iris/1.0.0/iris.fp32.onnx')));
+  const node = model.graph!.node![0]!;
+  node.domain = 'com.example.missing';
+  model.opsetImport!.push({ domain: 'com.example.missing', version: 1 });
+  const unsupported = encodeOnnx(model);
+  await writeFile(join(dir, 'iris/1.0.0/iris.custom-op.onnx'), unsupported);
+  v1.variants = {
+    int8: v1.variants!.int8!,
+    'custom-op': {
+      url: 'iris/1.0.0/iris.custom-op.onnx',
+      format: 'onnx',
+      sha256: sha256(unsupported),
+      bytes: unsupported.byteLength,
+      quantization: 'fp32',
+    },
+  };
+  const manifest: ModelManifest = {
+    schemaVersion: 1,
+    generatedAt: real.generatedAt,
+    models: { iris: { channels: { stable: '1.0.0' }, versions: { '1.0.0': v1 } } },
+  };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return manifest;
+}
+
+const arms = (third: string) => [
+  { name: 'fp32', model: 'iris', version: '1.0.0', variant: 'base', weight: 1 },
+  { name: 'int8', model: 'iris', version: '1.0.0', variant: 'int8', weight: 1 },
+  { name: third, model: 'iris', version: '1.0.0', variant: third, weight: 1 },
+];
+
+describe('loading under an experiment', () => {
+  let server: FastifyInstance;
+  let base: string;
+  let dir: string;
+  let manifest: ModelManifest;
+  let configs: ExperimentConfig[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'edgewise-experiment-load-'));
+    manifest = await modelsFolder(join(dir, 'models'));
+    server = await buildServer({
+      modelsRoot: join(dir, 'models'),
+      sqlitePath: join(dir, 'db.sqlite'),
+      writeKeys: ['pk_test'],
+      policyIntervalMs: 0,
+      experiments: [{ key: 'iris-variants', type: 'ab', seed: 3, arms: arms('custom-op') }],
+    });
+    base = await server.listen({ host: '127.0.0.1', port: 0 });
+    configs = ((await (await fetch(`${base}/v1/experiments`)).json()) as { experiments: ExperimentConfig[] })
+      .experiments;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The first user ids that land in each arm. */
+  function usersByArm(): Record<string, string> {
+    const config = configs.find((c) => c.key === 'iris-variants')!;
+    const found: Record<string, string> = {};
+    for (let i = 0; Object.keys(found).length < 3; i++) {
+      const { arm } = assignArm(`user-${i}`, config);
+      found[arm] ??= `user-${i}`;
+    }
+    return found;
+  }
+
+  async function session(userId: string) {
+    const sent: EdgewiseEvent[] = [];
+    const ew = await Edgewise.create({
+      manifestUrl: `${base}/v1/manifest`,
+      experimentsUrl: `${base}/v1/experiments`,
+      collectorUrl: `${base}/v1/events`,
+      writeKey: 'pk_test',
+      userId,
+      backends: ['wasm'],
+      events: {
+        fetch: async (url, init) => {
+          sent.push(...(JSON.parse(String(init?.body)) as { events: EdgewiseEvent[] }).events);
+          return fetch(url, init);
+        },
+      },
+    });
+    return { ew, sent };
+  }
+
+  it("runs exactly the arm's file: users in different arms run different bytes", async () => {
+    const users = usersByArm();
+    const described = [];
+    for (const arm of ['fp32', 'int8']) {
+      const { ew } = await session(users[arm]!);
+      const model = await ew.load('iris', { experiment: 'iris-variants' });
+      await model.predict({ input: Float32Array.from(row) });
+      described.push(model.describe());
+      await ew.close();
+    }
+    const v1 = manifest.models.iris!.versions['1.0.0']!;
+    expect(described[0]).toMatchObject({ experiment: 'iris-variants', arm: 'fp32', variant: undefined });
+    expect(described[0]!.sha256).toBe(v1.sha256);
+    expect(described[1]).toMatchObject({ experiment: 'iris-variants', arm: 'int8', variant: 'int8' });
+    expect(described[1]!.sha256).toBe(v1.variants!.int8!.sha256);
+  });
+
+  it('ties predictions and rewards to the decision, with its policy version and variant', async () => {
+    const { ew, sent } = await session(usersByArm().int8!);
+    const model = await ew.load('iris', { experiment: 'iris-variants' });
+    await model.predict({ input: Float32Array.from(row) });
+    await model.reward(1);
+    await model.reward(0.5);
+    await ew.flush();
+    await ew.close();
+    const exposure = sent.find((e) => e.type === 'exposure')!;
+    expect(exposure).toMatchObject({ arm: 'int8', variant: 'int8', policyVersion: '1', probability: 1 / 3 });
+    const following = sent.filter((e) => e.type !== 'exposure');
+    expect(following.map((e) => e.type)).toEqual(['prediction', 'reward', 'reward']);
+    for (const e of following) expect(e).toMatchObject({ exposureId: exposure.id, policyVersion: '1' });
+  });
+
+  it('runs control, unexposed, when the device cannot run the arm, and says why', async () => {
+    const { ew, sent } = await session(usersByArm()['custom-op']!);
+    const model = await ew.load('iris', { experiment: 'iris-variants' });
+    const { probabilities } = await model.predict({ input: Float32Array.from(row) });
+    await model.reward(1);
+    await ew.flush();
+    await ew.close();
+    expect(model.describe()).toMatchObject({ experiment: undefined, arm: undefined, variant: undefined });
+    expect(model.describe().sha256).toBe(manifest.models.iris!.versions['1.0.0']!.sha256);
+    expect(probabilities!.dims).toEqual([1, 3]);
+    expect(sent.map((e) => e.type)).toEqual(['ineligible']);
+    expect(sent[0]).toMatchObject({ arm: 'custom-op', variant: 'custom-op' });
+    expect(sent[0]!.reason).toMatch(/com\.example\.missing|implementation|backend/i);
+  });
+});
