@@ -72,6 +72,31 @@ describe('meanConfidenceSequence: coverage at every step of 2,000 Bernoulli(0.3)
     expect(naiveMiss / RUNS).toBeGreaterThan(4 * ALPHA);
   });
 
+  it('without bounds (asymptotic, sample variance plugged in): within alpha once read from n = 30', () => {
+    // Asymptotic only: from the first draw a run of zeros has zero variance and a zero-width band.
+    const rng = createRng('cs-asymptotic-v1');
+    let fromOne = 0;
+    let fromThirty = 0;
+    for (let run = 0; run < RUNS; run++) {
+      let sum = 0;
+      let early = false;
+      let late = false;
+      for (let n = 1; n <= STEPS && !late; n++) {
+        sum += bernoulli(rng, P);
+        const cs = meanConfidenceSequence({ n, sum, sumSquares: sum }, { alpha: ALPHA, plannedN: STEPS });
+        const miss = P < cs.lower || P > cs.upper;
+        early ||= miss;
+        late ||= miss && n >= NAIVE_FROM;
+      }
+      fromOne += early ? 1 : 0;
+      fromThirty += late ? 1 : 0;
+    }
+    console.log(
+      `asymptotic sequence, ever excludes: from n = 1 ${(fromOne / RUNS).toFixed(3)}, from n = ${NAIVE_FROM} ${(fromThirty / RUNS).toFixed(3)}`,
+    );
+    expect(fromThirty / RUNS).toBeLessThanOrEqual(ALPHA);
+  });
+
   it('covers each arm under Thompson-sampling allocation, applied to that arm’s own samples', () => {
     const rates = [0.3, 0.36];
     const runs = 300;

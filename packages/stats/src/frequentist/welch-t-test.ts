@@ -57,7 +57,9 @@ export interface WelchResult {
  *   control: { n: 400, sum: 812.5, sumSquares: 2210.3 },
  *   treatment: { n: 380, sum: 860.1, sumSquares: 2391.7 },
  * });
- * r.diff; r.pValue; r.ci; // { lower, upper } for treatment − control
+ * r.diff;   // 0.232 (treatment − control)
+ * r.pValue; // 0.0044
+ * r.ci;     // { lower: 0.073, upper: 0.392 }
  */
 export function welchTTest(input: WelchInput, options: WelchOptions = {}): WelchResult {
   const a = sampleMoments('control', input?.control, { minN: 2, needSquares: true });

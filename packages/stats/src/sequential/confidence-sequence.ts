@@ -73,7 +73,7 @@ export function normalMixtureHalfWidth(sigma: number, n: number, alpha: number, 
  * @example
  * // 1,000 conversions-or-not on one arm, 312 conversions
  * const cs = meanConfidenceSequence({ n: 1000, sum: 312 }, { bounds: [0, 1], plannedN: 5000 });
- * cs.lower; cs.upper; // a band for the arm's rate that may be watched continuously
+ * [cs.lower, cs.upper]; // [0.259, 0.365]: a band for the arm's rate, safe to watch continuously
  */
 export function meanConfidenceSequence(
   sample: Pick<MeanSample, 'n' | 'sum'> & Partial<Pick<MeanSample, 'sumSquares'>>,
