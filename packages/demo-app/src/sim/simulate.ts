@@ -68,10 +68,14 @@ export async function simulate(options: SimulationOptions): Promise<ExperimentRe
         arm: a.arm,
         probability: a.probability,
         modelVersion: arm?.version ?? 'unknown',
+        policyVersion: String(config.policyVersion),
+        ...(arm?.variant && arm.variant !== 'base' ? { variant: arm.variant } : {}),
       };
-      events.push(createEvent({ ...base, type: 'exposure' }));
+      // The exposure is the user's decision; the reward that follows carries its id.
+      const decision = createEvent({ ...base, type: 'exposure' });
+      events.push(decision);
       if (random() < (options.rates[a.arm] ?? 0))
-        events.push(createEvent({ ...base, type: 'reward', value: 1 }));
+        events.push(createEvent({ ...base, type: 'reward', value: 1, exposureId: decision.id }));
     }
     const outcome = await postBatch(events, {
       url: new URL(ENDPOINTS.events, location.href).href,
