@@ -1,30 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { inspectOnnx } from '../src/index.js';
+import { edgewiseModels } from './support/cli.js';
 
-const run = promisify(execFile);
-const cli = join(import.meta.dirname, '../src/cli.ts');
 const mnist = join(import.meta.dirname, '../../../models/mnist/1.0.0/mnist.fp32.onnx');
-
-async function edgewiseModels(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=source', cli, ...args],
-      {
-        cwd: import.meta.dirname,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('edgewise-models quantize --mode fp16', () => {
   it('writes a float16 model with float32 inputs and outputs', async () => {

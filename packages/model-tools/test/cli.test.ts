@@ -1,32 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeOnnx, denseModelToOnnx, encodeOnnx } from '../src/index.js';
+import { edgewiseModels } from './support/cli.js';
 import { randomDenseModel } from './support/random-dense-model.js';
-
-const run = promisify(execFile);
-const cli = join(import.meta.dirname, '../src/cli.ts');
-
-async function edgewiseModels(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=source', cli, ...args],
-      {
-        cwd: import.meta.dirname,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('edgewise-models CLI', () => {
   let dir: string;

@@ -61,7 +61,20 @@ export function ipsFromSums(sums: IpsSums): IpsResult {
     if (sumW2 < sumW * (1 - 1e-9))
       badArgument(`sumSquaredWeights (${sumW2}) cannot be below sumWeights (${sumW}): propensities are ≤ 1`);
   }
-  // The same arithmetic as ipsEstimate, so the two agree to rounding.
+  return ipsFromTotals(n, sumW, sumW2, sumWR, sumWR2);
+}
+
+/**
+ * The estimate from its totals, shared with `ipsEstimate` so the two agree to rounding. `sumW2` may
+ * be NaN when unknown (no effective sample size then).
+ */
+export function ipsFromTotals(
+  n: number,
+  sumW: number,
+  sumW2: number,
+  sumWR: number,
+  sumWR2: number,
+): IpsResult {
   const value = sumWR / n;
   const variance = n > 1 ? (sumWR2 - n * value * value) / (n - 1) : Number.NaN;
   return {

@@ -1,4 +1,5 @@
 import { badArgument, requireArray, requireFinite, requirePositive } from '../validate.js';
+import { ipsFromTotals } from './ips-from-sums.js';
 
 /** One logged decision: the arm served, the probability it had of being served, and its reward. */
 export interface LoggedDecision {
@@ -59,14 +60,5 @@ export function ipsEstimate(
     sumWR += w * r;
     sumWR2 += (w * r) ** 2;
   });
-  const n = list.length;
-  const value = sumWR / n;
-  const variance = n > 1 ? (sumWR2 - n * value * value) / (n - 1) : Number.NaN;
-  return {
-    value,
-    standardError: Math.sqrt(Math.max(0, variance) / n),
-    selfNormalized: sumW > 0 ? sumWR / sumW : Number.NaN,
-    effectiveSampleSize: sumW2 > 0 ? (sumW * sumW) / sumW2 : 0,
-    n,
-  };
+  return ipsFromTotals(list.length, sumW, sumW2, sumWR, sumWR2);
 }
