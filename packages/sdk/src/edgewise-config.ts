@@ -39,6 +39,13 @@ export interface EdgewiseConfig {
   events?: Partial<Omit<EventQueueOptions, 'collectorUrl' | 'writeKey'>>;
   /** Run models in a Web Worker (default in browsers) or on this thread (default in Node). */
   worker?: boolean;
+  /**
+   * The bounds every wait has, so no promise hangs: `workerStartMs` (10 s; then WORKER_CRASHED),
+   * `stallMs` (30 s without a byte from the manifest, experiments or a model download; then
+   * retried, then NETWORK), `predictMs` (60 s per predict call; then TIMEOUT). Runtime files get
+   * 30 s to load (then NETWORK).
+   */
+  timeouts?: { workerStartMs?: number; stallMs?: number; predictMs?: number };
 }
 
 /** Things that happen without a call to report them on: fallbacks, restarts, rollbacks, evictions. */
@@ -56,6 +63,11 @@ export interface LoadOptions {
   variant?: string;
   format?: ModelFormat;
   /** Load the model version of this user's arm in the experiment, and log the exposure. */
+  /**
+   * When the channel's version is retired or fails its check, use the newest earlier good one (a
+   * `rollback` notice says so). Default true; a `version` asked for by number is never replaced.
+   */
+  rollback?: boolean;
   experiment?: string;
   backends?: Backend[];
   signal?: AbortSignal;
@@ -86,6 +98,14 @@ export function checkConfig(config: EdgewiseConfig): void {
       throw new EdgewiseError(
         'CONFIG',
         `backends must be a non-empty list of 'webgpu', 'wasm', 'remote'; got ${JSON.stringify(config.backends)}`,
+      );
+    }
+  }
+  for (const [name, ms] of Object.entries(config.timeouts ?? {})) {
+    if (!(typeof ms === 'number' && ms > 0)) {
+      throw new EdgewiseError(
+        'CONFIG',
+        `timeouts.${name} must be a positive number of milliseconds, got ${ms}`,
       );
     }
   }

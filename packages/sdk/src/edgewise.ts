@@ -70,7 +70,7 @@ export class Edgewise {
     this.#exposures = new parts.ExposureLog();
     const useWorker = config.worker ?? (!isNode() && typeof Worker === 'function');
     this.#host = useWorker
-      ? new WorkerHost(createInferenceWorker)
+      ? new WorkerHost(createInferenceWorker, config.timeouts?.workerStartMs)
       : new LazyHost(async () => new (await import('./inference/engine.js')).InferenceEngine());
     this.#host.onEvent((event) => {
       if (event.type === 'fallback' && event.to) {
@@ -85,6 +85,7 @@ export class Edgewise {
         manifestUrl: new URL(config.manifestUrl, base).href,
         ...(config.publicKey ? { publicKey: config.publicKey } : {}),
         ...(config.persistStorage ? { persist: true } : {}),
+        ...(config.timeouts?.stallMs ? { stallTimeoutMs: config.timeouts.stallMs } : {}),
       });
       for (const type of ['rollback', 'evicted', 'integrity-failed', 'manifest-offline'] as const) {
         this.#store.on(type, (payload) => this.#notify({ type, ...payload } as EdgewiseNotice));
@@ -211,6 +212,7 @@ export class Edgewise {
         outputs: loaded.outputs.length > 0 ? loaded.outputs : (file.outputs ?? []),
       },
       cacheSize: this.config.predictionCacheSize ?? 0,
+      ...(this.config.timeouts?.predictMs ? { predictTimeoutMs: this.config.timeouts.predictMs } : {}),
       ...(options.onReward ? { onReward: options.onReward } : {}),
       ...(options.onPrediction ? { onPrediction: options.onPrediction } : {}),
       onDispose: () => {
@@ -262,6 +264,7 @@ export class Edgewise {
           ...versionRequest(options, arm),
           ...(arm?.variant ? { variant: arm.variant } : options.variant ? { variant: options.variant } : {}),
           ...(options.format ? { format: options.format } : {}),
+          ...(options.rollback === false ? { rollback: false } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         }),

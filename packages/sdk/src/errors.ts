@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'DISPOSED'
   | 'CONFIG'
   | 'EXPERIMENT_NOT_FOUND'
+  | 'TIMEOUT'
+  | 'INFERENCE'
   | 'INTERNAL';
 
 /**

@@ -6,7 +6,11 @@ import { LruCache } from './inference/lru-cache.js';
 import { predictionKey } from './inference/prediction-key.js';
 import type { NamedInputs, NamedOutputs, Tensor } from './inference/tensors.js';
 import { validateInputs } from './inference/validate-inputs.js';
+
 import type { ModelFormat, Quantization, TensorSpec } from './models/manifest-types.js';
+import { withTimeout } from './timeout.js';
+
+export const DEFAULT_PREDICT_TIMEOUT_MS = 60_000;
 
 /** What was chosen for a loaded model, and why. */
 export interface ModelDescription {
@@ -34,10 +38,11 @@ export interface ModelDescription {
 
 export interface PredictOptions {
   /**
-   * Inputs are transferred to the worker, not copied, so their buffers are detached afterwards (as
-   * with postMessage). Pass true to keep them usable: they are copied first.
+   * Hand the input buffers to the worker instead of copying them (zero-copy, as postMessage
+   * transfer): faster for large inputs, but the caller's typed arrays are detached afterwards.
+   * Default false: inputs are left intact.
    */
-  keepInputs?: boolean;
+  transfer?: boolean;
 }
 
 export interface ModelParts {
@@ -47,6 +52,8 @@ export interface ModelParts {
   description: ModelDescription;
   /** Prediction cache entries; 0 turns the cache off (the default). */
   cacheSize: number;
+  /** Longest wait for one predict or predictBatch call; default 60 s. */
+  predictTimeoutMs?: number;
   onPrediction?: (latencyMs: number) => void;
   onReward?: (value: number) => Promise<void>;
   onDispose: () => void;
@@ -123,9 +130,23 @@ export class Model {
     }
   }
 
+  /** A prediction that does not answer within the bound fails with TIMEOUT (the runtime may still be busy). */
+  #bounded<T>(work: Promise<T>): Promise<T> {
+    const ms = this.parts.predictTimeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
+    return withTimeout(
+      work,
+      ms,
+      () =>
+        new EdgewiseError(
+          'TIMEOUT',
+          `model ${this.name}@${this.version} did not answer within ${ms / 1000} s on ${this.backend}; raise timeouts.predictMs for a model this slow, or try another backend`,
+        ),
+    );
+  }
+
   async #run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
     const started = performance.now();
-    const outputs = await this.parts.host.run(this.parts.id, feeds);
+    const outputs = await this.#bounded(this.parts.host.run(this.parts.id, feeds));
     this.parts.onPrediction?.(performance.now() - started);
     return outputs;
   }
@@ -139,12 +160,13 @@ export class Model {
   async predict(inputs: NamedInputs, options: PredictOptions = {}): Promise<NamedOutputs> {
     this.#check();
     let feeds = validateInputs(this.inputs, inputs);
+    // The caller's buffers stay theirs unless they ask for zero-copy.
+    if (!options.transfer) feeds = copyFeeds(feeds);
     const key = this.#cache
       ? await predictionKey(`${this.name}@${this.version}/${this.#description.variant ?? ''}`, feeds)
       : '';
     const hit = this.#cache?.get(key);
     if (hit) return hit;
-    if (options.keepInputs) feeds = copyFeeds(feeds);
     const outputs = await this.#run(feeds);
     this.#cache?.set(key, outputs);
     return outputs;
@@ -161,7 +183,7 @@ export class Model {
     if (!canBatch(this.inputs)) {
       // The model takes one item per run (fixed batch, state inputs): still one trip to the worker.
       const started = performance.now();
-      const results = await this.parts.host.runMany(this.parts.id, validated.map(copyFeeds));
+      const results = await this.#bounded(this.parts.host.runMany(this.parts.id, validated.map(copyFeeds)));
       this.parts.onPrediction?.((performance.now() - started) / Math.max(1, results.length));
       return results;
     }

@@ -1,4 +1,5 @@
 import { EdgewiseError } from '../errors.js';
+import { stallGuard } from '../models/stall-guard.js';
 import { validateExperiment } from './experiment-config.js';
 import type { ExperimentConfig } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
@@ -15,7 +16,7 @@ export class ExperimentsClient {
   constructor(
     private readonly url: string,
     private readonly store: KeyValueStore = defaultKeyValueStore('edgewise-experiments'),
-    private readonly doFetch: typeof fetch = (...args) => fetch(...args),
+    private readonly doFetch: typeof fetch = stallGuard((...args) => fetch(...args), 30_000),
   ) {}
 
   async #fetch(): Promise<Map<string, ExperimentConfig>> {

@@ -49,6 +49,8 @@ export function planBackends(
     preference?: readonly Backend[];
     /** Ask for this many WASM threads; still 1 where threads are unavailable. */
     threads?: number;
+    /** Use a software WebGPU adapter too (the app asked for WebGPU by name); default false. */
+    softwareGpu?: boolean;
   } = {},
 ): BackendPlan {
   const order = options.preference ?? DEFAULT_BACKEND_ORDER;
@@ -58,12 +60,18 @@ export function planBackends(
   const skipped: SkippedBackend[] = [];
   for (const backend of new Set(order)) {
     if (backend === 'webgpu') {
-      if (caps.webgpu.available) {
-        const a = caps.webgpu.adapter;
+      const a = caps.webgpu.adapter;
+      const name = a ? `${a.vendor || 'unknown'}/${a.architecture || 'unknown'}` : 'unknown';
+      if (caps.webgpu.available && caps.webgpu.software && !options.softwareGpu) {
+        skipped.push({
+          backend,
+          reason: `the only WebGPU adapter is a software renderer (${name}), which runs models 25–150× slower than WebAssembly; list 'webgpu' in backends to use it anyway`,
+        });
+      } else if (caps.webgpu.available) {
         candidates.push({
           backend,
           threads,
-          reason: `WebGPU adapter ${a ? `${a.vendor || 'unknown'}/${a.architecture || 'unknown'}` : 'available'}`,
+          reason: `WebGPU adapter ${a ? name : 'available'}${caps.webgpu.software ? ' (software, as asked)' : ''}`,
         });
       } else skipped.push({ backend, reason: caps.webgpu.reason });
     } else if (backend === 'wasm') {

@@ -4,6 +4,11 @@ export interface BackendCapabilities {
     available: boolean;
     reason: string;
     adapter?: { vendor: string; architecture: string; description: string };
+    /**
+     * The adapter renders on the CPU (SwiftShader, llvmpipe, WARP, or one the browser flags as a
+     * fallback adapter): models run 25–150× slower there than on WASM, so it is never a default.
+     */
+    software?: boolean;
   };
   wasm: { available: boolean; reason: string };
   simd: { available: boolean; reason: string };
@@ -68,21 +73,36 @@ async function detectWebGpu(): Promise<BackendCapabilities['webgpu']> {
     const info = adapter.info ?? { vendor: '', architecture: '', description: '' };
     const device = await adapter.requestDevice();
     device.destroy();
+    const software = isSoftwareAdapter(adapter);
     return {
       available: true,
-      reason: `adapter ${info.vendor || 'unknown'}/${info.architecture || 'unknown'} gave a device`,
+      reason: `adapter ${info.vendor || 'unknown'}/${info.architecture || 'unknown'} gave a device${software ? ' (a software renderer)' : ''}`,
       adapter: { vendor: info.vendor, architecture: info.architecture, description: info.description },
+      software,
     };
   } catch (error) {
     return { available: false, reason: `WebGPU device request failed: ${String(error)}` };
   }
 }
 
+interface AdapterLike {
+  info?: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean };
+  /** Older browsers put the flag on the adapter itself. */
+  isFallbackAdapter?: boolean;
+  requestDevice(): Promise<{ destroy(): void }>;
+}
+
 interface GpuLike {
-  requestAdapter(): Promise<{
-    info?: { vendor: string; architecture: string; description: string };
-    requestDevice(): Promise<{ destroy(): void }>;
-  } | null>;
+  requestAdapter(): Promise<AdapterLike | null>;
+}
+
+/** CPU renderers by the names their adapters report (Chromium's SwiftShader, Mesa's llvmpipe, …). */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
+
+export function isSoftwareAdapter(adapter: AdapterLike): boolean {
+  if (adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true) return true;
+  const { vendor = '', architecture = '', description = '' } = adapter.info ?? {};
+  return SOFTWARE_RENDERERS.test(`${vendor} ${architecture} ${description}`);
 }
 
 /**

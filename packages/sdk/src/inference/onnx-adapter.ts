@@ -1,7 +1,9 @@
 import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../errors.js';
 import type { TensorDType, TensorSpec } from '../models/manifest-types.js';
+import { withTimeout } from '../timeout.js';
 import type { DeviceCandidate } from './backend-plan.js';
+import { runtimeRunError } from './runtime-errors.js';
 import { isNode, type RuntimeAdapter, type RuntimeOptions, type RuntimeSession } from './runtime-session.js';
 import type { Tensor, TensorData } from './tensors.js';
 
@@ -11,6 +13,8 @@ type OrtModule = typeof Ort;
 const NODE_PACKAGE = 'onnxruntime-web';
 
 const loaded = new Map<string, Promise<OrtModule>>();
+/** The longest wait for a runtime file: past it the load fails with NETWORK instead of hanging. */
+export const RUNTIME_LOAD_MS = 30_000;
 
 /**
  * onnxruntime-web is never bundled with the SDK: in a browser it is imported from `runtimeBaseUrl` on
@@ -23,9 +27,23 @@ function loadOrt(candidate: DeviceCandidate, options: RuntimeOptions): Promise<O
   let module = loaded.get(key);
   if (!module) {
     module = (async () => {
+      const url = new URL(key, options.runtimeBaseUrl).href;
       const ort: OrtModule = isNode()
         ? await import(/* @vite-ignore */ NODE_PACKAGE)
-        : await import(/* @vite-ignore */ new URL(key, options.runtimeBaseUrl).href);
+        : await withTimeout(
+            (import(/* @vite-ignore */ url) as Promise<OrtModule>).catch((error: unknown) => {
+              throw new EdgewiseError(
+                'BACKEND_UNAVAILABLE',
+                `onnxruntime-web could not be loaded from ${url} (${error instanceof Error ? error.message : String(error)}); serve the runtime files there (the Vite plugin does) or set runtimeBaseUrl`,
+              );
+            }),
+            RUNTIME_LOAD_MS,
+            () =>
+              new EdgewiseError(
+                'NETWORK',
+                `onnxruntime-web did not load from ${url} within ${RUNTIME_LOAD_MS / 1000} s; check that runtimeBaseUrl serves it`,
+              ),
+          );
       if (!isNode()) ort.env.wasm.wasmPaths = new URL('.', new URL(key, options.runtimeBaseUrl)).href;
       // Threads are fixed when the WASM instance starts; every later session shares them.
       ort.env.wasm.numThreads = candidate.threads;
@@ -112,7 +130,9 @@ class OnnxSession implements RuntimeSession {
         tensor,
       );
     }
-    const results = await this.session.run(ortFeeds);
+    const results = await this.session.run(ortFeeds).catch((error: unknown) => {
+      throw runtimeRunError('onnxruntime-web', error);
+    });
     const out: Record<string, Tensor> = {};
     for (const name of this.session.outputNames) {
       const value = results[name];

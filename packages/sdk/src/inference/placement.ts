@@ -89,6 +89,8 @@ export function planPlacement(
   const device = planBackends(caps, {
     preference: order,
     ...(options.threads ? { threads: options.threads } : {}),
+    // Naming WebGPU is the one way to get a software adapter: the default order never picks it.
+    softwareGpu: options.preference?.includes('webgpu') === true,
   });
   const plan: BackendPlan = { candidates: [], skipped: [] };
   for (const backend of order) {

@@ -21,37 +21,34 @@ function describeShape(shape: readonly (number | string)[]): string {
   return `[${shape.map((d) => (isDynamicDim(d) ? (typeof d === 'string' ? d : '?') : d)).join(', ')}]`;
 }
 
-/** Fills the declared shape's dynamic dimensions from a bare array's length, when that is unambiguous. */
-function inferDims(spec: TensorSpec, length: number): number[] {
-  const fixed = spec.shape.filter((d) => !isDynamicDim(d)) as number[];
-  const fixedCount = elementCount(fixed);
-  const dynamicCount = spec.shape.length - fixed.length;
-  const expected = describeShape(spec.shape);
-  if (length % fixedCount !== 0 || (dynamicCount === 0 && length !== fixedCount)) {
+/**
+ * The dims of a bare typed array: one item of the declared shape, every dynamic dimension 1, and
+ * exactly that many values. Anything else would be a guess at a reshape, so it is refused.
+ */
+function singleItemDims(spec: TensorSpec, length: number, inputCount: number): number[] {
+  const dims = spec.shape.map((d) => (isDynamicDim(d) ? 1 : (d as number)));
+  const example = `{ ${spec.name}: { data, dims: ${describeShape(spec.shape)} } }`;
+  if (inputCount > 1) {
     throw new EdgewiseError(
       'INPUT_SHAPE',
-      `input "${spec.name}" has ${length} values, which does not fit its shape ${expected} (a multiple of ${fixedCount} expected); pass { data, dims } to give the shape explicitly`,
+      `input "${spec.name}" is a bare array, but this model has ${inputCount} inputs: give each its dims, e.g. ${example}`,
       { details: { input: spec.name, expected: spec.shape, length } },
     );
   }
-  let rest = length / fixedCount;
-  let seenDynamic = 0;
-  return spec.shape.map((d) => {
-    if (!isDynamicDim(d)) return d as number;
-    seenDynamic++;
-    // The first dynamic dim takes what is left (the batch); any later one is 1.
-    if (seenDynamic === 1) {
-      const value = rest;
-      rest = 1;
-      return value;
-    }
-    return 1;
-  });
+  if (length !== elementCount(dims)) {
+    throw new EdgewiseError(
+      'INPUT_SHAPE',
+      `input "${spec.name}" has ${length} values; a bare array is one item of shape [${dims.join(', ')}] (${elementCount(dims)} values). For a batch or other sizes pass ${example}, or use predictBatch`,
+      { details: { input: spec.name, expected: spec.shape, length } },
+    );
+  }
+  return dims;
 }
 
 function checkDims(spec: TensorSpec, tensor: Tensor): void {
   const expected = describeShape(spec.shape);
-  const wrongRank = spec.shape.length > 0 && tensor.dims.length !== spec.shape.length;
+  // Rank 0 is a rank too: a scalar input given dims [1] is refused, not passed on to the runtime.
+  const wrongRank = tensor.dims.length !== spec.shape.length;
   const mismatch = spec.shape.findIndex((d, i) => !isDynamicDim(d) && tensor.dims[i] !== d);
   if (wrongRank || mismatch >= 0) {
     throw new EdgewiseError(
@@ -121,7 +118,7 @@ export function validateInputs(specs: readonly TensorSpec[], inputs: NamedInputs
     }
     const tensor: Tensor = isTensor(value)
       ? { data: value.data, dims: [...value.dims] }
-      : { data: value, dims: inferDims(spec, value.length) };
+      : { data: value, dims: singleItemDims(spec, value.length, specs.length) };
     checkDims(spec, tensor);
     feeds[spec.name] = tensor;
   }

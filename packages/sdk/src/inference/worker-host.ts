@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { EdgewiseError } from '../errors.js';
+import { withTimeout } from '../timeout.js';
 import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
 import { elementCount, type Tensor, transferablesOf } from './tensors.js';
 import type { InferenceWorkerApi } from './worker.js';
@@ -7,6 +8,8 @@ import type { InferenceWorkerApi } from './worker.js';
 /** More restarts than this within the window means the worker cannot start at all. */
 const MAX_RESTARTS = 3;
 const CRASH_WINDOW_MS = 10_000;
+/** A worker that has not answered its first call by then is taken as dead (its script did not load). */
+export const DEFAULT_WORKER_START_MS = 10_000;
 
 interface Pending {
   reject(error: unknown): void;
@@ -30,6 +33,8 @@ export class WorkerHost implements InferenceHost {
   #api!: Comlink.Remote<InferenceWorkerApi>;
   #generation = 0;
   #restarting: Promise<void> | undefined;
+  /** Settles when the current worker answered its first call, or rejects when it did not in time. */
+  #ready!: Promise<void>;
   readonly #requests = new Map<string, LoadRequest>();
   readonly #pending = new Set<Pending>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
@@ -37,8 +42,14 @@ export class WorkerHost implements InferenceHost {
   /** Set when the worker keeps dying: calls fail fast with this reason instead of looping. */
   #broken: string | undefined;
   readonly #recentRestarts: number[] = [];
+  readonly #reasons: string[] = [];
+  /** Named in WORKER_CRASHED: where the worker was told to load its runtimes from. */
+  #runtimeBase: string | undefined;
 
-  constructor(private readonly createWorker: () => Worker) {
+  constructor(
+    private readonly createWorker: () => Worker,
+    private readonly startTimeoutMs = DEFAULT_WORKER_START_MS,
+  ) {
     this.#start();
   }
 
@@ -48,47 +59,71 @@ export class WorkerHost implements InferenceHost {
     this.#api = Comlink.wrap<InferenceWorkerApi>(this.#worker);
     this.#worker.addEventListener('error', (event) => {
       event.preventDefault();
-      if (generation === this.#generation) void this.#restart(`worker error: ${event.message || 'unknown'}`);
+      if (generation === this.#generation)
+        void this.#restart(`worker error: ${event.message || 'its script did not load'}`, generation);
     });
     void this.#api.onEvent(Comlink.proxy((e: EngineEvent) => this.#emit(e)));
+    this.#ready = withTimeout(
+      this.#api.ready().then(() => undefined),
+      this.startTimeoutMs,
+      () => new Error(`no answer within ${this.startTimeoutMs / 1000} s`),
+    );
+    this.#ready.catch((error: Error) => {
+      if (generation === this.#generation)
+        void this.#restart(`worker did not start: ${error.message}`, generation);
+    });
   }
 
   #emit(event: EngineEvent): void {
     for (const listener of this.#listeners) listener(event);
   }
 
-  #restart(reason: string): Promise<void> {
+  /** `generation` is the worker that failed: a second report of the same failure adds nothing. */
+  #restart(reason: string, generation = this.#generation): Promise<void> {
+    if (this.#broken || this.#closed) return Promise.resolve();
+    if (this.#restarting && generation < this.#generation) return this.#restarting;
     const now = Date.now();
     this.#recentRestarts.push(now);
     while (this.#recentRestarts[0]! < now - CRASH_WINDOW_MS) this.#recentRestarts.shift();
+    this.#reasons.push(reason);
     if (this.#recentRestarts.length > MAX_RESTARTS) {
-      this.#broken = `the inference worker failed ${this.#recentRestarts.length} times in ${CRASH_WINDOW_MS / 1000} s (last: ${reason}); check that the SDK's worker file and the runtimes under runtimeBaseUrl are served, then create a new Edgewise instance`;
+      this.#broken = `the inference worker failed ${this.#recentRestarts.length} times in ${CRASH_WINDOW_MS / 1000} s (${[...new Set(this.#reasons)].join('; ')}); check that the SDK's worker chunk (emitted next to its index.js) and the runtimes under runtimeBaseUrl${this.#runtimeBase ? ` (${this.#runtimeBase})` : ''} are served, then create a new Edgewise instance`;
+      this.#api[Comlink.releaseProxy]();
       this.#worker.terminate();
       for (const call of this.#pending) call.reject(new EdgewiseError('WORKER_CRASHED', this.#broken));
       this.#pending.clear();
       return Promise.resolve();
     }
-    this.#restarting ??= (async () => {
+    const restarting = (async () => {
       this.#api[Comlink.releaseProxy]();
       this.#worker.terminate();
       this.#start();
+      const generation = this.#generation;
+      await this.#ready;
       for (const [id, request] of this.#requests) {
         await this.#api.load(id, { ...request, bytes: request.bytes.slice() }).catch(() => undefined);
       }
+      if (generation !== this.#generation) return;
       const waiting = [...this.#pending];
       this.#pending.clear();
       for (const call of waiting) call.retry();
       this.#emit({ type: 'worker-restarted', reason, retried: waiting.length });
-    })().finally(() => {
-      this.#restarting = undefined;
-    });
-    return this.#restarting;
+    })();
+    this.#restarting = restarting;
+    // A new worker that does not start either restarts again from its own error or timeout.
+    restarting
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#restarting === restarting) this.#restarting = undefined;
+      });
+    return restarting.catch(() => undefined);
   }
 
   /** Runs a call; if the worker dies meanwhile, runs it once more on the new worker. */
   #call<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closed)
       return Promise.reject(new EdgewiseError('DISPOSED', 'this Edgewise instance is closed'));
+    if (this.#broken) return Promise.reject(new EdgewiseError('WORKER_CRASHED', this.#broken));
     return new Promise<T>((resolve, reject) => {
       let attempts = 0;
       const pending: Pending = {
@@ -111,7 +146,7 @@ export class WorkerHost implements InferenceHost {
         attempts++;
         const generation = this.#generation;
         this.#pending.add(pending);
-        (this.#restarting ?? Promise.resolve()).then(work).then(
+        (this.#restarting ?? this.#ready).then(work).then(
           (value) => {
             if (generation !== this.#generation && this.#pending.has(pending)) return;
             this.#pending.delete(pending);
@@ -131,6 +166,7 @@ export class WorkerHost implements InferenceHost {
   async load(id: string, request: LoadRequest): Promise<LoadedModel> {
     // The worker gets its own copy; ours stays here to rebuild the worker after a crash.
     this.#requests.set(id, request);
+    this.#runtimeBase = request.runtimeBaseUrl;
     try {
       return await this.#call(() => {
         const copy = request.bytes.slice();

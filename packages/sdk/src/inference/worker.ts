@@ -18,6 +18,8 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const api = {
+  /** Answers once the worker's script has loaded: the host's proof that the worker started. */
+  ready: () => true,
   load: (id: string, request: LoadRequest) => guarded(() => engine.load(id, request)),
   run: (id: string, feeds: Record<string, Tensor>) =>
     guarded(async () => {

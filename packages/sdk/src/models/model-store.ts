@@ -9,6 +9,7 @@ import { requestPersistentStorage } from './persistent-storage.js';
 import { LoadProgress } from './progress.js';
 import { modelEntry, previousGoodVersions, resolveVersion, type VersionRequest } from './resolve.js';
 import { type RetryPolicy, raceAbort } from './retry.js';
+import { stallGuard } from './stall-guard.js';
 import { defaultStorage } from './storage.js';
 import type {
   FetchedModel,
@@ -19,6 +20,8 @@ import type {
   ResolvedModel,
 } from './store-types.js';
 import { pickVariant, type VariantRequest } from './variant.js';
+
+const DEFAULT_STALL_MS = 30_000;
 
 /**
  * Model delivery: resolves a model in the manifest, picks the file that suits the backend, and
@@ -53,7 +56,10 @@ export class ModelStore {
       );
     }
     this.options = { ...options, manifestUrl: absoluteUrl(options.manifestUrl) };
-    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.fetchFn = stallGuard(
+      options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      options.stallTimeoutMs ?? DEFAULT_STALL_MS,
+    );
     this.log = options.log ?? (() => {});
     this.events = new Emitter(this.log);
     this.store = new ModelCache(options.storage ?? defaultStorage(options.cacheName), this.log);
@@ -110,10 +116,14 @@ export class ModelStore {
   }
 
   /** Which version and file a load would use, without fetching the file. */
-  async resolve(name: string, options: VersionRequest & VariantRequest = {}): Promise<ResolvedModel> {
+  async resolve(
+    name: string,
+    options: VersionRequest & VariantRequest & Pick<LoadOptions, 'rollback'> = {},
+  ): Promise<ResolvedModel> {
     const { manifest } = await this.manifest();
     const asked = resolveVersion(manifest, name, options);
     if (asked.versionInfo.status !== 'retired') return this.resolveIn(manifest, name, options, asked.version);
+    if (!mayRollBack(options)) throw retiredError(name, asked.version, options);
     for (const version of previousGoodVersions(modelEntry(manifest, name), asked.version)) {
       try {
         return { ...this.resolveIn(manifest, name, options, version), rolledBackFrom: asked.version };
@@ -136,20 +146,14 @@ export class ModelStore {
     const progress = new LoadProgress(options.onProgress);
     if (this.options.persist) void this.requestPersist();
     if (asked.versionInfo.status === 'retired') {
-      if (options.rollback === false) {
-        throw new EdgewiseError(
-          'VERSION_NOT_FOUND',
-          `${name}@${asked.version} is retired; load another version or allow rollback.`,
-          { details: { name, version: asked.version } },
-        );
-      }
+      if (!mayRollBack(options)) throw retiredError(name, asked.version, options);
       return this.rollBack(manifest, manifestSource, name, asked.version, options, progress, 'retired');
     }
     const resolved = this.resolveIn(manifest, name, options, asked.version);
     try {
       return await this.delivery.deliver(resolved, manifestSource, options, progress, 'use');
     } catch (error) {
-      if (!isRecoverable(error) || options.rollback === false) throw error;
+      if (!isRecoverable(error) || !mayRollBack(options)) throw error;
       const reason = error.code === 'INTEGRITY' ? 'integrity' : 'network';
       return this.rollBack(manifest, manifestSource, name, asked.version, options, progress, reason, error);
     }
@@ -265,12 +269,24 @@ export class ModelStore {
   }
 }
 
-function retiredError(name: string, version: string): EdgewiseError {
-  return new EdgewiseError(
-    'VERSION_NOT_FOUND',
-    `${name}@${version} is retired and no earlier version can be used instead; publish a new version or point the channel at a good one.`,
-    { details: { name, version } },
-  );
+/**
+ * Rollback replaces what a channel or "latest" resolved to, never a version the caller named: an
+ * app (or an experiment arm) that asks for 1.0.1 gets 1.0.1 or an error, not 1.0.0 in disguise.
+ */
+function mayRollBack(options: LoadOptions): boolean {
+  return options.rollback !== false && options.version === undefined;
+}
+
+function retiredError(name: string, version: string, options?: LoadOptions): EdgewiseError {
+  const why =
+    options?.version !== undefined
+      ? 'and a version asked for by number is never replaced by another; load another version, or load by channel to allow a rollback'
+      : options?.rollback === false
+        ? 'and rollback is off; load another version or allow rollback'
+        : 'and no earlier version can be used instead; publish a new version or point the channel at a good one';
+  return new EdgewiseError('VERSION_NOT_FOUND', `${name}@${version} is retired, ${why}.`, {
+    details: { name, version },
+  });
 }
 
 /** Failures a rollback can answer: the file was bad or unreachable — not a bad request or an abort. */

@@ -21,6 +21,8 @@ export interface ModelStoreOptions extends RetryPolicy {
   storage?: ModelStorage;
   /** Ask for persistent storage (navigator.storage.persist()) on the first load. */
   persist?: boolean;
+  /** A request that sends nothing (no headers, no body bytes) for this long fails; default 30,000 ms. */
+  stallTimeoutMs?: number;
   /** Hears what the store decided and why (retries, evictions, fallbacks). */
   log?: Log;
 }

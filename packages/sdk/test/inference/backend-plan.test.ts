@@ -4,7 +4,7 @@ import type { BackendCapabilities } from '../../src/inference/capabilities.js';
 import { planPlacement } from '../../src/inference/placement.js';
 
 function caps(
-  overrides: { webgpu?: boolean; threads?: boolean; simd?: boolean; cores?: number } = {},
+  overrides: { webgpu?: boolean; software?: boolean; threads?: boolean; simd?: boolean; cores?: number } = {},
 ): BackendCapabilities {
   return {
     webgpu: overrides.webgpu
@@ -12,6 +12,7 @@ function caps(
           available: true,
           reason: 'ok',
           adapter: { vendor: 'google', architecture: 'swiftshader', description: '' },
+          software: overrides.software ?? false,
         }
       : { available: false, reason: 'navigator.gpu is missing: this browser has no WebGPU' },
     wasm: { available: true, reason: 'WebAssembly is available' },
@@ -78,5 +79,25 @@ describe('planBackends', () => {
     const plan = planBackends(caps({ webgpu: true }), { preference: ['remote', 'wasm', 'webgpu'] });
     expect(plan.candidates.map((c) => c.backend)).toEqual(['wasm', 'webgpu']);
     expect(plan.skipped).toEqual([]);
+  });
+});
+
+describe('software WebGPU adapters', () => {
+  it('are never the default: WASM runs, and the plan says why WebGPU was skipped', () => {
+    const plan = planPlacement(caps({ webgpu: true, software: true }), { remote: false });
+    expect(plan.candidates.map((c) => c.backend)).toEqual(['wasm']);
+    expect(plan.skipped[0]).toMatchObject({
+      backend: 'webgpu',
+      reason: expect.stringMatching(/software renderer \(google\/swiftshader\)/),
+    });
+  });
+
+  it('run when the app names webgpu', () => {
+    const plan = planPlacement(caps({ webgpu: true, software: true }), {
+      preference: ['webgpu', 'wasm'],
+      remote: false,
+    });
+    expect(plan.candidates.map((c) => c.backend)).toEqual(['webgpu', 'wasm']);
+    expect(plan.candidates[0]!.reason).toMatch(/software, as asked/);
   });
 });

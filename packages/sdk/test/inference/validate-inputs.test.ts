@@ -30,8 +30,42 @@ describe('validateInputs', () => {
     ]);
   });
 
-  it('fills the batch dimension of a bare typed array', () => {
-    expect(validateInputs(iris, { input: new Float32Array(8) }).input!.dims).toEqual([2, 4]);
+  it('takes a bare typed array as exactly one item of a single-input model', () => {
+    expect(validateInputs(iris, { input: new Float32Array(4) }).input!.dims).toEqual([1, 4]);
+  });
+
+  it('never reshapes a bare array: a batch, a wrong length or a multi-input model need dims', () => {
+    expect(failure(() => validateInputs(iris, { input: new Float32Array(8) }))).toMatchObject({
+      code: 'INPUT_SHAPE',
+      message: expect.stringMatching(/8 values; a bare array is one item of shape \[1, 4\] \(4 values\)/),
+    });
+    // PaddleOCR's classifier takes [batch, 3, 48, width]: a whole image as a bare array is refused.
+    const cls: TensorSpec[] = [{ name: 'x', dtype: 'float32', shape: ['batch', 3, 48, 'width'] }];
+    expect(failure(() => validateInputs(cls, { x: new Float32Array(3 * 48 * 192) })).code).toBe(
+      'INPUT_SHAPE',
+    );
+    expect(
+      failure(() =>
+        validateInputs(silero, {
+          input: new Float32Array(512),
+          state: { data: new Float32Array(256), dims: [2, 1, 128] },
+          sr: { data: new BigInt64Array([16000n]), dims: [] },
+        }),
+      ).message,
+    ).toMatch(/this model has 3 inputs: give each its dims/);
+  });
+
+  it('checks the rank of every input, rank 0 included', () => {
+    const scalarAsVector = () =>
+      validateInputs(silero, {
+        input: { data: new Float32Array(512), dims: [1, 512] },
+        state: { data: new Float32Array(256), dims: [2, 1, 128] },
+        sr: { data: new BigInt64Array([16000n]), dims: [1] },
+      });
+    expect(failure(scalarAsVector)).toMatchObject({ code: 'INPUT_SHAPE', details: { input: 'sr' } });
+    expect(
+      failure(() => validateInputs(iris, { input: { data: new Float32Array(4), dims: [4] } })).code,
+    ).toBe('INPUT_SHAPE');
   });
 
   it('accepts explicit tensors with dynamic dims and a scalar', () => {
@@ -76,7 +110,7 @@ describe('batching', () => {
   it('stacks rows and splits outputs back in order', () => {
     const items = [
       validateInputs(iris, { input: Float32Array.from([1, 2, 3, 4]) }),
-      validateInputs(iris, { input: Float32Array.from([5, 6, 7, 8, 9, 10, 11, 12]) }),
+      validateInputs(iris, { input: { data: Float32Array.from([5, 6, 7, 8, 9, 10, 11, 12]), dims: [2, 4] } }),
     ];
     const { feeds, rows } = concatRows(items);
     expect(feeds.input!.dims).toEqual([3, 4]);

@@ -165,6 +165,31 @@ describe('ModelStore: integrity', () => {
   });
 });
 
+describe('ModelStore: a version asked for by number is never replaced', () => {
+  it('throws INTEGRITY for a tampered explicit version, though an earlier one is cached', async () => {
+    await store().fetchModel('iris');
+    serveManifest(twoVersionManifest('2.0.0'));
+    server.files.set(v2Path, { body: flippedFile(v2Path) });
+    const s = store();
+    const rollbacks: string[] = [];
+    s.on('rollback', (e) => rollbacks.push(`${e.from}->${e.to}`));
+    await expect(s.fetchModel('iris', { version: '2.0.0' })).rejects.toMatchObject({ code: 'INTEGRITY' });
+    expect(rollbacks).toEqual([]);
+    // By channel, the same failure may roll back: the channel named no particular version.
+    await expect(s.fetchModel('iris', { channel: 'stable' })).resolves.toMatchObject({ version: '1.0.0' });
+  });
+
+  it('refuses a retired explicit version with VERSION_NOT_FOUND, saying why', async () => {
+    const manifest = twoVersionManifest('2.0.0');
+    manifest.models.iris!.versions['2.0.0']!.status = 'retired';
+    serveManifest(manifest);
+    const error = { code: 'VERSION_NOT_FOUND', message: expect.stringMatching(/never replaced/) };
+    await expect(store().fetchModel('iris', { version: '2.0.0' })).rejects.toMatchObject(error);
+    await expect(store().resolve('iris', { version: '2.0.0' })).rejects.toMatchObject(error);
+    expect(modelRequests()).toEqual([]);
+  });
+});
+
 describe('ModelStore: rollback', () => {
   it('falls back from a retired version to the previous good one, downloading it if needed', async () => {
     const manifest = twoVersionManifest('2.0.0');
