@@ -11,6 +11,10 @@ Conventions mapped to ours:
 - two-proportion sample size: samplesize_proportions_2indep_onetail with sample 1 = control A,
   prop2 = pB, diff = pA - pB, ratio = nB / nA.
 - t-test sample size: TTestIndPower().solve_power (ratio = nobs2 / nobs1).
+- Welch: scipy ttest_ind_from_stats(treatment, control, equal_var=False), so t > 0 when treatment is
+  higher; also ttest_ind on seeded raw data for its confidence_interval().
+- confidence sequence: the normal-mixture martingale integrated with mpmath, its boundary solved by
+  findroot (not the closed form).
 - mSPRT: the mixture likelihood ratio is integrated numerically (scipy.integrate.quad) rather
   than taken from the closed form, and the confidence-sequence ends are solved with brentq.
 """
@@ -281,6 +285,131 @@ for metric, ctl, trt, alpha, tau2 in seq_cases:
         "input": {"metric": metric, "control": ctl, "treatment": trt, "alpha": alpha, "mixtureVariance": tau2},
         "likelihoodRatio": lr0, "pValue": min(1.0, 1 / lr0), "ci": [lo, hi], "diff": diff,
     })
+
+
+# ---------------------------------------------------------------- Welch t-test (per-user sums)
+def sums_from(mean, sd, n):
+    # Sufficient statistics {n, Σx, Σx²} of a group with this mean and (n − 1) standard deviation.
+    return {"n": n, "sum": n * mean, "sumSquares": (n - 1) * sd * sd + n * mean * mean}
+
+
+def moments(sample):
+    # Exact mean and standard deviation of the float sums, so the reference carries no cancellation.
+    mp.mp.dps = 50
+    n, s, q = mp.mpf(sample["n"]), mp.mpf(sample["sum"]), mp.mpf(sample["sumSquares"])
+    mean = s / n
+    return float(mean), float(mp.sqrt(max(mp.mpf(0), (q - s * s / n) / (n - 1))))
+
+
+def welch_case(ctl, trt, alt, alpha):
+    mA, sdA = moments(ctl)
+    mB, sdB = moments(trt)
+    # Sample 1 = treatment so that t > 0 when treatment is higher; 'greater' means treatment > control.
+    res = stats.ttest_ind_from_stats(mB, sdB, trt["n"], mA, sdA, ctl["n"], equal_var=False, alternative=alt)
+    vA, vB = sdA**2 / ctl["n"], sdB**2 / trt["n"]
+    se = math.sqrt(vA + vB)
+    df = (vA + vB) ** 2 / (vA**2 / (ctl["n"] - 1) + vB**2 / (trt["n"] - 1))
+    diff = mB - mA
+    # The Welch interval as scipy's TtestResult.confidence_interval builds it: one-sided for one-sided tests.
+    if alt == "two-sided":
+        q = stats.t.isf(alpha / 2, df)
+        ci = [diff - q * se, diff + q * se]
+    elif alt == "greater":
+        ci = [diff - stats.t.isf(alpha, df) * se, None]
+    else:
+        ci = [None, diff + stats.t.isf(alpha, df) * se]
+    return {"input": {"control": ctl, "treatment": trt}, "options": {"alternative": alt, "alpha": alpha},
+            "t": float(res.statistic), "pValue": float(res.pvalue), "df": df, "diff": diff, "ci": ci,
+            "meanControl": mA, "meanTreatment": mB, "standardError": se}
+
+
+welch_cases = [
+    (sums_from(10.0, 3.0, 50), sums_from(11.2, 4.5, 80), "two-sided", 0.05),
+    (sums_from(10.0, 3.0, 50), sums_from(11.2, 4.5, 80), "greater", 0.05),
+    (sums_from(10.0, 3.0, 50), sums_from(11.2, 4.5, 80), "less", 0.05),
+    ({"n": 2, "sum": 4, "sumSquares": 10}, {"n": 2, "sum": 9, "sumSquares": 53}, "two-sided", 0.05),
+    ({"n": 2, "sum": 4, "sumSquares": 10}, {"n": 3, "sum": 3.5, "sumSquares": 4.75}, "less", 0.1),
+    (sums_from(2.5, 10.0, 2_000_000), sums_from(2.52, 11.0, 1_800_000), "two-sided", 0.01),
+    (sums_from(5.0, 0.5, 12), sums_from(6.0, 6.0, 300), "two-sided", 0.05),
+    ({"n": 10, "sum": 30, "sumSquares": 90}, sums_from(3.4, 1.2, 15), "two-sided", 0.05),
+    (sums_from(0.31, 0.9, 1000), sums_from(0.29, 0.8, 900), "greater", 0.1),
+    ({"n": 400, "sum": 812.5, "sumSquares": 2210.3}, {"n": 380, "sum": 860.1, "sumSquares": 2391.7}, "two-sided", 0.05),
+]
+out["welch"] = [welch_case(*c) for c in welch_cases]
+# Raw per-user data as well, against scipy's own ttest_ind and its confidence_interval().
+rng = np.random.default_rng(20260301)
+out["welchRaw"] = []
+for nA, nB, alt, alpha in [(37, 64, "two-sided", 0.05), (9, 25, "less", 0.05), (120, 45, "greater", 0.02)]:
+    xA = rng.gamma(2.0, 1.5, nA)
+    xB = rng.gamma(2.2, 2.0, nB)
+    res = stats.ttest_ind(xB, xA, equal_var=False, alternative=alt)
+    ci = res.confidence_interval(confidence_level=1 - alpha)
+    fin = lambda v: float(v) if math.isfinite(v) else None
+    out["welchRaw"].append({
+        "input": {"control": {"n": nA, "sum": math.fsum(xA), "sumSquares": math.fsum(xA * xA)},
+                  "treatment": {"n": nB, "sum": math.fsum(xB), "sumSquares": math.fsum(xB * xB)}},
+        "options": {"alternative": alt, "alpha": alpha},
+        "t": float(res.statistic), "pValue": float(res.pvalue), "df": float(res.df), "ci": [fin(ci.low), fin(ci.high)],
+    })
+
+
+# ---------------------------------------------------------------- confidence sequence for one mean
+# Independent of the closed form: the mixture martingale M(h) = ∫ exp(λ n h − λ² σ² n / 2) dN(λ; 0, 1/ρ)
+# is integrated with mpmath (40 digits), and the half-width h solves M(h) = 1/α by root finding; ρ is
+# σ² · plannedN / u with u the root of u = 2 ln(1/α) + ln(1 + u) (the mixture tightest at plannedN).
+def cs_half_width_mp(sigma, n, alpha, planned):
+    mp.mp.dps = 40
+    sigma, n, alpha, planned = mp.mpf(sigma), mp.mpf(n), mp.mpf(alpha), mp.mpf(planned)
+    L = 2 * mp.log(1 / alpha)
+    u = mp.findroot(lambda v: v - L - mp.log(1 + v), L + 1)
+    rho = sigma**2 * planned / u
+    V = sigma**2 * n
+
+    def log_m(h):
+        # Integrate around the integrand's peak λ* = n h / (V + ρ), scaled by its value there.
+        peak = n * h / (V + rho)
+        e = lambda lam: lam * n * h - lam**2 * V / 2 - lam**2 * rho / 2
+        width = 1 / mp.sqrt(V + rho)
+        top = e(peak)
+        val = mp.quad(lambda lam: mp.exp(e(lam) - top), [peak - 40 * width, peak, peak + 40 * width])
+        return top + mp.log(val * mp.sqrt(rho / (2 * mp.pi)))
+
+    guess = sigma * mp.sqrt((1 + u) / n)
+    return float(mp.findroot(lambda h: log_m(h) - mp.log(1 / alpha), guess))
+
+
+cs_bounded = [
+    ({"n": 1000, "sum": 312}, {"bounds": [0, 1], "plannedN": 5000}),
+    ({"n": 50, "sum": 17}, {"bounds": [0, 1]}),
+    ({"n": 10000, "sum": 2950}, {"bounds": [0, 1], "alpha": 0.01, "plannedN": 10000}),
+    ({"n": 200, "sum": 1234.5}, {"bounds": [0, 10], "alpha": 0.1, "plannedN": 200}),
+    ({"n": 8, "sum": 3}, {"bounds": [0, 1], "plannedN": 1000}),
+    ({"n": 250000, "sum": 30100}, {"bounds": [-1, 1], "alpha": 0.001, "plannedN": 20000}),
+]
+cs_unbounded = [
+    ({"n": 400, "sum": 812.5, "sumSquares": 2210.3}, {"plannedN": 400}),
+    ({"n": 5000, "sum": 12510.0, "sumSquares": 51234.0}, {}),
+    ({"n": 30, "sum": 61.2, "sumSquares": 180.5}, {"alpha": 0.2, "plannedN": 100}),
+    ({"n": 1_000_000, "sum": 2_480_000.0, "sumSquares": 9_900_000.0}, {"alpha": 0.01, "plannedN": 50000}),
+]
+out["confidenceSequence"] = []
+for sample, opts in cs_bounded + cs_unbounded:
+    alpha, planned = opts.get("alpha", 0.05), opts.get("plannedN", 10000)
+    mp.mp.dps = 40
+    n, s = mp.mpf(sample["n"]), mp.mpf(sample["sum"])
+    mean = s / n
+    if "bounds" in opts:
+        lo, hi = opts["bounds"]
+        sigma = (hi - lo) / 2
+    else:
+        sigma = float(mp.sqrt((mp.mpf(sample["sumSquares"]) - s * s / n) / (n - 1)))
+    h = cs_half_width_mp(sigma, sample["n"], alpha, planned)
+    lower, upper = float(mean - h), float(mean + h)
+    if "bounds" in opts:
+        lower, upper = max(lower, lo), min(upper, hi)
+    out["confidenceSequence"].append({"input": sample, "options": opts, "mean": float(mean), "halfWidth": h,
+                                      "lower": lower, "upper": upper,
+                                      "method": "sub-gaussian-normal-mixture" if "bounds" in opts else "asymptotic-normal-mixture"})
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.json")
 with open(path, "w") as f:

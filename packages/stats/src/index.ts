@@ -3,6 +3,7 @@
 
 export { chooseArm, recordReward, updateRunningAverage } from './bandits/arms.js';
 export { epsilonGreedy } from './bandits/epsilon-greedy.js';
+export { type IpsSums, ipsFromSums } from './bandits/ips-from-sums.js';
 export { type IpsResult, ipsEstimate, type LoggedDecision } from './bandits/off-policy.js';
 // Bandits
 export {
@@ -30,6 +31,12 @@ export {
   sampleSizeTwoProportions,
 } from './frequentist/sample-size.js';
 export { type SrmInput, type SrmResult, srmTest } from './frequentist/srm.js';
+export {
+  type WelchInput,
+  type WelchOptions,
+  type WelchResult,
+  welchTTest,
+} from './frequentist/welch-t-test.js';
 // Frequentist tests and planning
 export {
   type TwoProportionInput,
@@ -50,6 +57,12 @@ export {
 } from './random.js';
 // Always-valid sequential testing
 export {
+  type ConfidenceSequenceMethod,
+  type ConfidenceSequenceOptions,
+  type ConfidenceSequenceResult,
+  meanConfidenceSequence,
+} from './sequential/confidence-sequence.js';
+export {
   optimalMixtureRatio,
   type SequentialInput,
   type SequentialMetric,
@@ -63,4 +76,4 @@ export { noncentralTCdf, noncentralTQuantile, noncentralTSf } from './special/no
 // Special functions
 export { normalCdf, normalIsf, normalPdf, normalQuantile, normalSf } from './special/normal.js';
 export { studentTCdf, studentTIsf, studentTPdf, studentTQuantile, studentTSf } from './special/student-t.js';
-export type { Alternative, ArmStats, ArmWeight, BetaPrior, Interval, Rng } from './types.js';
+export type { Alternative, ArmStats, ArmWeight, BetaPrior, Interval, MeanSample, Rng } from './types.js';

@@ -46,3 +46,21 @@ export interface BetaPrior {
 
 /** A source of uniform numbers in [0, 1); `createRng(seed)` makes a reproducible one. */
 export type Rng = () => number;
+
+/**
+ * Sufficient statistics of one group's per-user values x_1 … x_n, as a server keeps them
+ * incrementally: the number of users, Σx and Σx². Mean and variance follow from these three
+ * numbers alone, so no per-user rows need to be stored or shipped.
+ *
+ * @example
+ * // three users who spent 2, 0 and 5
+ * const sample: MeanSample = { n: 3, sum: 7, sumSquares: 29 };
+ */
+export interface MeanSample {
+  /** Number of users (independent units), a whole number. */
+  n: number;
+  /** Σx over those users. */
+  sum: number;
+  /** Σx² over those users. */
+  sumSquares: number;
+}

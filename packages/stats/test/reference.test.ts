@@ -6,6 +6,7 @@ import {
   betaCdf,
   betaQuantile,
   betaSf,
+  type ConfidenceSequenceOptions,
   chiSquareCdf,
   chiSquareIsf,
   chiSquareQuantile,
@@ -13,6 +14,7 @@ import {
   expectedLoss,
   holm,
   logGamma,
+  meanConfidenceSequence,
   noncentralTCdf,
   noncentralTQuantile,
   noncentralTSf,
@@ -33,6 +35,9 @@ import {
   studentTQuantile,
   studentTSf,
   twoProportionZTest,
+  type WelchInput,
+  type WelchOptions,
+  welchTTest,
   type ZTestOptions,
 } from '../src/index.js';
 
@@ -189,5 +194,73 @@ describe('sequentialTest matches the numerically integrated mixture likelihood r
     expectRel(r.ci[0], c.ci[0]!, 1e-9, 'cs lower');
     expectRel(r.ci[1], c.ci[1]!, 1e-9, 'cs upper');
     expectRel(r.diff, c.diff, 1e-12, 'diff');
+  });
+});
+
+/** JSON has no infinities: a missing (null) interval end is the open side of a one-sided interval. */
+const end = (v: number | null, side: -1 | 1) => v ?? side * Number.POSITIVE_INFINITY;
+
+describe('welchTTest matches scipy ttest_ind_from_stats(equal_var=False) and the Welch interval', () => {
+  const devs: number[] = [];
+  // `scale` floors the denominator: an interval end near 0 has no relative precision to speak of,
+  // so its error is measured against the standard error instead.
+  const check = (actual: number, expected: number, tol: number, label: string, scale = 0) => {
+    if (!Number.isFinite(expected)) return expect(actual).toBe(expected);
+    const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), scale);
+    devs.push(err);
+    if (!(err <= tol))
+      throw new Error(`${label}: got ${actual}, expected ${expected} (relative error ${err})`);
+  };
+
+  it.each(ref.welch)('n = $input.control.n vs $input.treatment.n, $options.alternative', (c) => {
+    const r = welchTTest(c.input as WelchInput, c.options as WelchOptions);
+    check(r.t, c.t, 1e-9, 't');
+    check(r.df, c.df, 1e-9, 'df');
+    // p-values and interval ends to 1e-8, not 1e-9: at df ≈ 3.7 million studentTSf and studentTIsf
+    // themselves are off by 5e-9 and 7e-10 relative (40-digit mpmath sides with scipy there), while
+    // t, df, diff and the standard error still match to 1e-9.
+    check(r.pValue, c.pValue, 1e-8, 'pValue');
+    check(r.diff, c.diff, 1e-9, 'diff');
+    check(r.standardError, c.standardError, 1e-9, 'standardError');
+    check(r.meanControl, c.meanControl, 1e-12, 'meanControl');
+    check(r.meanTreatment, c.meanTreatment, 1e-12, 'meanTreatment');
+    check(r.ci.lower, end(c.ci[0] as number | null, -1), 1e-8, 'ci lower', c.standardError);
+    check(r.ci.upper, end(c.ci[1] as number | null, 1), 1e-8, 'ci upper', c.standardError);
+  });
+
+  it.each(ref.welchRaw)('raw data, n = $input.control.n vs $input.treatment.n, $options.alternative', (c) => {
+    const r = welchTTest(c.input, c.options as WelchOptions);
+    check(r.t, c.t, 1e-9, 't');
+    check(r.df, c.df, 1e-9, 'df');
+    check(r.pValue, c.pValue, 1e-9, 'pValue');
+    check(r.ci.lower, end(c.ci[0] as number | null, -1), 1e-9, 'ci lower', r.standardError);
+    check(r.ci.upper, end(c.ci[1] as number | null, 1), 1e-9, 'ci upper', r.standardError);
+  });
+
+  it('reports its largest relative deviation', () => {
+    console.log(`welchTTest: max relative deviation from scipy ${Math.max(...devs).toExponential(2)}`);
+  });
+});
+
+describe('meanConfidenceSequence matches the mpmath-integrated normal-mixture boundary', () => {
+  const devs: number[] = [];
+  it.each(ref.confidenceSequence)('n = $input.n, $options', (c) => {
+    const r = meanConfidenceSequence(c.input, c.options as ConfidenceSequenceOptions);
+    expect(r.method).toBe(c.method);
+    for (const [k, tol] of [
+      ['halfWidth', 1e-10],
+      ['lower', 1e-10],
+      ['upper', 1e-10],
+      ['mean', 1e-14],
+    ] as const) {
+      devs.push(Math.abs(r[k] - c[k]) / Math.abs(c[k] || 1));
+      expectRel(r[k], c[k], tol, k);
+    }
+  });
+
+  it('reports its largest relative deviation', () => {
+    console.log(
+      `meanConfidenceSequence: max relative deviation from mpmath ${Math.max(...devs).toExponential(2)}`,
+    );
   });
 });
