@@ -23,6 +23,7 @@ export const ARM_COUNTERS = {
   decisionRewardSum: ['decision_reward_sum', 'real'],
   decisionRewardSumSq: ['decision_reward_sum_sq', 'real'],
   ipsWeightSum: ['ips_weight_sum', 'real'],
+  ipsWeightSumSq: ['ips_weight_sum_sq', 'real'],
   ipsRewardSum: ['ips_reward_sum', 'real'],
   ipsRewardSumSq: ['ips_reward_sum_sq', 'real'],
 } as const;

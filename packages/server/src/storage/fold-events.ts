@@ -280,6 +280,7 @@ class Deltas {
     a.decisionRewardSum += sign * r;
     a.decisionRewardSumSq += sign * r * r;
     a.ipsWeightSum += sign * w;
+    a.ipsWeightSumSq += sign * w * w;
     a.ipsRewardSum += sign * r * w;
     a.ipsRewardSumSq += sign * (r * w) ** 2;
   }

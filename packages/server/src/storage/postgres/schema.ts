@@ -83,6 +83,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE arm_aggregates ADD COLUMN decision_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
   ALTER TABLE arm_aggregates ADD COLUMN decision_reward_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
   ALTER TABLE arm_aggregates ADD COLUMN ips_weight_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_weight_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
   ALTER TABLE arm_aggregates ADD COLUMN ips_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
   ALTER TABLE arm_aggregates ADD COLUMN ips_reward_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
   CREATE TABLE experiment_users (
