@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { experimentResultsSchema } from '@edgewise/protocol';
+import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { wireEvent } from './support/events.js';
 import { adminHeaders, testServer, writeHeaders } from './support/server.js';
 
+const matchesProtocol = new Ajv().compile(experimentResultsSchema);
 const arm = (name: string, weight: number) => ({ name, model: 'iris', version: '1.0.0', weight });
 const ab3 = { key: 'three', type: 'ab', seed: 1, arms: [arm('a', 1 / 3), arm('b', 1 / 3), arm('c', 1 / 3)] };
 
@@ -42,8 +45,12 @@ describe('GET /v1/experiments/:key/results', () => {
       expect(res.statusCode).toBe(200);
     }
   };
-  const results = async (key: string) =>
-    (await app.inject({ method: 'GET', url: `/v1/experiments/${key}/results` })).json();
+  /** The answer, checked against the protocol's schema first. */
+  const results = async (key: string) => {
+    const body = (await app.inject({ method: 'GET', url: `/v1/experiments/${key}/results` })).json();
+    expect(matchesProtocol(body), JSON.stringify(matchesProtocol.errors)).toBe(true);
+    return body;
+  };
 
   it('counts users, not events: repeat rewards convert a user once; ineligible and unexposed users stay apart', async () => {
     await create({ ...ab3, key: 'users', arms: ab3.arms.slice(0, 2) });
