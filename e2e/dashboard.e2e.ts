@@ -9,10 +9,22 @@ const KEY = 'pk_dashboard';
 const ADMIN = 'dashboard-admin';
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 
-/** Five minutes of traffic: treatment gets more of it and converts better as time goes on. */
+/**
+ * Five minutes of traffic, one new user per exposure, rewards tied to their decision: treatment
+ * gets more of it and converts better as time goes on. One user of treatment cannot run it.
+ */
 function traffic(experiment: string) {
   const events: object[] = [];
-  const base = { userId: 'u', experiment, probability: 0.5, modelVersion: '1.0.0' };
+  const base = { experiment, probability: 0.5, modelVersion: '1.0.0' };
+  events.push({
+    ...base,
+    id: randomUUID(),
+    type: 'ineligible',
+    arm: 'treatment',
+    userId: 'old-phone',
+    ts: T0,
+    reason: 'no WebGPU',
+  });
   for (let minute = 0; minute < 5; minute++) {
     const ts = T0 + minute * 60_000;
     for (const [arm, n, rate] of [
@@ -20,8 +32,19 @@ function traffic(experiment: string) {
       ['treatment', 100 + minute * 10, 0.2],
     ] as const) {
       for (let i = 0; i < n; i++) {
-        events.push({ ...base, id: randomUUID(), type: 'exposure', arm, ts });
-        events.push({ ...base, id: randomUUID(), type: 'reward', arm, ts, value: i < n * rate ? 1 : 0 });
+        const userId = `${arm}-${minute}-${i}`;
+        const exposureId = randomUUID();
+        events.push({ ...base, id: exposureId, type: 'exposure', arm, userId, ts });
+        events.push({
+          ...base,
+          id: randomUUID(),
+          type: 'reward',
+          arm,
+          userId,
+          ts,
+          exposureId,
+          value: i < n * rate ? 1 : 0,
+        });
       }
     }
   }
@@ -73,7 +96,7 @@ describe('/dashboard in Chromium', () => {
     await app?.close();
   });
 
-  it('lists experiments and plots allocation, reward rates and confidence sequences', async () => {
+  it('lists experiments with users, ineligible users and p-values, and plots allocation, users, reward rates and confidence sequences', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -86,6 +109,18 @@ describe('/dashboard in Chromium', () => {
     await expect(section.locator('h2').textContent()).resolves.toBe('checkout-bandit');
     expect(await section.locator('.meta').first().textContent()).toContain('policy v2');
     expect(await section.locator('tr[data-arm]').count()).toBe(2);
+    // users, not events: 5 minutes of 100 − 10·minute control users; the ineligible user apart
+    const control = section.locator('tr[data-arm="control"]');
+    expect(await control.locator('td[data-col="users"]').textContent()).toBe('400');
+    expect(await control.locator('td[data-col="decisions"]').textContent()).toBe('400');
+    const treatmentRow = section.locator('tr[data-arm="treatment"]');
+    expect(await treatmentRow.locator('td[data-col="ineligible-users"]').textContent()).toBe('1');
+    const raw = await treatmentRow.locator('td[data-col="p-raw"]').textContent();
+    expect(Number(raw)).toBeGreaterThan(0);
+    expect(Number(raw)).toBeLessThan(1);
+    // two arms, one comparison: Holm leaves it as it is
+    expect(await treatmentRow.locator('td[data-col="p-adjusted"]').textContent()).toBe(raw);
+    expect(await section.locator('svg[data-plot="users"] path[data-series]').count()).toBe(2);
 
     // allocation: one line per arm across the five buckets, treatment's share rising
     const allocation = section.locator('svg[data-plot="allocation"]');

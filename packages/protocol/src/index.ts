@@ -48,12 +48,19 @@ export {
 } from './manifest.js';
 export type {
   ArmResult,
+  ConfidenceSequence,
   ExperimentResults,
   Interval,
+  IpsResult,
+  Labelled,
+  MetricValue,
   SequentialResult,
   SrmResult,
+  Unattributed,
+  Unit,
   Verdict,
   VerdictStatus,
+  WelchResult,
   ZTestResult,
 } from './results.js';
 export { experimentResultsSchema } from './results.js';

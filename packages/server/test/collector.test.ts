@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toEventRecord, type WireEvent } from '../src/collector/event-schema.js';
 import { wireEvent } from './support/events.js';
 import { testServer, WRITE_KEY, writeHeaders } from './support/server.js';
 
@@ -28,6 +29,38 @@ describe('POST /v1/events', () => {
       ['a', 1, 1, 1],
       ['b', 1, 0, 0],
     ]);
+  });
+
+  it('keeps variant, policyVersion, exposureId and reason, and ties a reward to its decision', async () => {
+    const exposure = wireEvent({ arm: 'a', variant: 'int8', policyVersion: 3 });
+    const reward = wireEvent({
+      arm: 'a',
+      type: 'reward',
+      value: 2,
+      exposureId: String(exposure.id).toUpperCase(),
+    });
+    const ineligible = wireEvent({
+      arm: 'b',
+      type: 'ineligible',
+      userId: 'u2',
+      reason: 'fp16 needs shader-f16',
+    });
+    expect(toEventRecord(exposure as unknown as WireEvent, 0)).toMatchObject({
+      variant: 'int8',
+      policyVersion: '3',
+    });
+    expect(toEventRecord(ineligible as unknown as WireEvent, 0)).toMatchObject({
+      type: 'ineligible',
+      reason: 'fp16 needs shader-f16',
+    });
+    expect((await post({ events: [exposure, reward, ineligible] })).json()).toEqual({
+      accepted: 3,
+      duplicates: 0,
+    });
+    const [a, b] = await app.edgewise.store.events.aggregates('exp');
+    expect(a).toMatchObject({ arm: 'a', users: 1, decisions: 1, decisionRewardSum: 2, ipsRewardSum: 4 });
+    expect(b).toMatchObject({ arm: 'b', users: 0, ineligibleUsers: 1 });
+    expect((await post({ events: [wireEvent({ type: 'ineligible' })] })).statusCode).toBe(400);
   });
 
   it('acknowledges a retried batch without counting it twice', async () => {

@@ -114,5 +114,9 @@ function probe(id: string): EventRecord {
     value: null,
     latencyMs: null,
     ts: Date.now(),
+    variant: null,
+    policyVersion: null,
+    exposureId: null,
+    reason: null,
   };
 }

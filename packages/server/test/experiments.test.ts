@@ -19,12 +19,13 @@ const bandit = {
 };
 const ab = { ...bandit, key: 'iris-ab', type: 'ab', policy: undefined };
 
-/** n exposures and `successes` 0/1 rewards for one arm. */
+/** n users exposed once to one arm, each with a 0/1 reward; `successes` of them convert. */
 function traffic(experiment: string, arm: string, n: number, successes: number) {
+  const userId = (i: number) => `${arm}-user-${i}`;
   return [
-    ...Array.from({ length: n }, () => wireEvent({ experiment, arm })),
+    ...Array.from({ length: n }, (_, i) => wireEvent({ experiment, arm, userId: userId(i) })),
     ...Array.from({ length: n }, (_, i) =>
-      wireEvent({ experiment, arm, type: 'reward', value: i < successes ? 1 : 0 }),
+      wireEvent({ experiment, arm, userId: userId(i), type: 'reward', value: i < successes ? 1 : 0 }),
     ),
   ];
 }
@@ -119,14 +120,18 @@ describe('experiments, policies and results', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/experiments/iris-ab/results' });
     expect(res.statusCode).toBe(200);
     const r = res.json();
-    expect(r.metric).toBe('proportion');
-    expect(r.arms[0]).toMatchObject({ name: 'fp32', control: true, exposures: 1000, rate: 0.1, zTest: null });
+    expect(r).toMatchObject({ metric: 'proportion', unit: 'users', comparisons: 1, correction: 'none' });
+    expect(r.arms[0]).toMatchObject({ name: 'fp32', control: true, users: 1000, zTest: null });
+    expect(r.arms[0].metric).toMatchObject({ value: 0.1, unit: 'users' });
+    expect(r.arms[0].events).toMatchObject({ unit: 'events', exposures: 1000, rewards: 1000 });
     const int8 = r.arms[1];
-    expect(int8.rate).toBeCloseTo(0.16);
+    expect(int8.metric.value).toBeCloseTo(0.16);
     expect(int8.zTest.pValue).toBeLessThan(0.001);
     expect(int8.sequential.pValue).toBeLessThan(0.05);
     expect(int8.sequential.ci[0]).toBeGreaterThan(0);
-    expect(int8.probabilityToBeatControl).toBeGreaterThan(0.99);
+    expect(int8.pValue).toMatchObject({ correction: 'none', unit: 'users' });
+    expect(int8.pValue.adjusted).toBe(int8.pValue.raw);
+    expect(int8.probabilityToBeatControl.value).toBeGreaterThan(0.99);
     expect(r.srm.mismatch).toBe(false);
     expect(r.verdict).toMatchObject({ arm: 'int8', status: 'significant', direction: 'better' });
 
@@ -134,6 +139,7 @@ describe('experiments, policies and results', () => {
     expect(timeline.arms).toEqual(['fp32', 'int8']);
     const last = timeline.points.filter((p: { arm: string }) => p.arm === 'int8').at(-1);
     expect(last.share).toBe(0.5);
+    expect(last.cumulativeUsers).toBe(1000);
     expect(last.csLower).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/v1/experiments/nope/results' })).statusCode).toBe(404);
   });

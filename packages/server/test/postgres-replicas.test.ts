@@ -1,6 +1,7 @@
+import pgClient from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { wireEvent } from './support/events.js';
+import { storedEvent, wireEvent } from './support/events.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
 import { type ServerProcess, startServerProcess } from './support/server-process.js';
 
@@ -52,6 +53,59 @@ describe.skipIf(!pg)('two server processes on one PostgreSQL', () => {
       expect(rows.reduce((s, r) => s + r.rewardCount, 0)).toBe(20);
     } finally {
       await store.close();
+    }
+  });
+
+  it('folds concurrent batches touching the same users and decisions exactly, without deadlocks', async () => {
+    const url = await (pg as TestPostgres).createDatabase('user_rows_race');
+    const stores = [new PostgresStore(url), new PostgresStore(url)];
+    try {
+      await Promise.all(stores.map((s) => s.migrate()));
+      const exposures = Array.from({ length: 40 }, (_, i) =>
+        storedEvent({ userId: `u${i}`, arm: i % 2 ? 'a' : 'b' }),
+      );
+      // 16 batches, each rewarding every user once (tied to the decision), in a different order
+      const batches = Array.from({ length: 16 }, (_, b) =>
+        exposures
+          .map((x, i) =>
+            storedEvent({
+              type: 'reward',
+              userId: x.userId,
+              arm: x.arm,
+              value: 1,
+              exposureId: x.id,
+              ts: x.ts + 1 + ((i * 7 + b) % 40),
+            }),
+          )
+          .sort((p, q) => ((p.ts * 31 + b) % 97) - ((q.ts * 31 + b) % 97)),
+      );
+      await Promise.all([
+        ...batches.map((batch, i) => (stores[i % 2] as PostgresStore).events.ingest(batch)),
+        ...[exposures.slice(0, 20), exposures.slice(20)].map((batch, i) =>
+          (stores[i] as PostgresStore).events.ingest(batch),
+        ),
+      ]);
+      const rows = await (stores[0] as PostgresStore).events.aggregates('exp');
+      for (const r of rows) {
+        // 20 users per arm, each with 16 rewards of 1: Σs = 320, Σs² = 20 · 16²
+        expect(r).toMatchObject({ users: 20, convertedUsers: 20, userRewardSum: 320, userRewardSumSq: 5120 });
+        expect(r).toMatchObject({ decisions: 20, decisionRewardSum: 320, decisionRewardSumSq: 5120 });
+      }
+      expect(await (stores[1] as PostgresStore).events.totals('exp')).toMatchObject({
+        unexposedUsers: 0,
+        unknownExposureRewards: 0,
+      });
+      // deadlocks would have been retried and hidden; the server's statistics still count them
+      const client = new pgClient.Client({ connectionString: url });
+      await client.connect();
+      await client.query('SELECT pg_stat_force_next_flush()').catch(() => {});
+      const { rows: stat } = await client.query<{ deadlocks: string }>(
+        'SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()',
+      );
+      await client.end();
+      expect(Number(stat[0]?.deadlocks)).toBe(0);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
     }
   });
 

@@ -8,8 +8,9 @@ export type WireEvent = EdgewiseEvent;
 
 /**
  * Normalises a schema-valid event. Returns the field at fault when `ts` is not a real date in range,
- * the one rule the schema cannot state. Optional fields the store has no column for yet (variant,
- * policyVersion, exposureId) are validated by the schema and dropped here.
+ * the one rule the schema cannot state. `policyVersion` may be a string or a number on the wire; it
+ * is stored as text so both compare equal. Exposure ids are lower-cased like event ids, so a reward
+ * finds its decision whatever case the client used.
  */
 export function toEventRecord(e: WireEvent, index: number): EventRecord | { field: string; message: string } {
   const ts = eventTimestamp(e.ts);
@@ -30,5 +31,9 @@ export function toEventRecord(e: WireEvent, index: number): EventRecord | { fiel
     value: e.value ?? null,
     latencyMs: e.latencyMs ?? null,
     ts: Math.round(ts),
+    variant: e.variant ?? null,
+    policyVersion: e.policyVersion === undefined ? null : String(e.policyVersion),
+    exposureId: e.exposureId?.toLowerCase() ?? null,
+    reason: e.reason ?? null,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The /dashboard page: one self-contained HTML document (no CDN, so it works behind COEP and offline)
- * whose script lists experiments and draws three SVG plots per experiment from the JSON endpoints:
- * arm allocation over time, reward rate per arm, and each arm's difference from control with its
- * always-valid confidence sequence.
+ * whose script lists experiments and, per experiment, a table of users (or decisions, for bandits),
+ * ineligible users and raw and adjusted p-values, and four SVG plots from the JSON endpoints:
+ * arm allocation over time, exposed users over time, reward rate per arm, and each arm's
+ * difference from control with its always-valid confidence sequence (the last two on events).
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en">
@@ -110,18 +111,31 @@ async function renderExperiment(exp) {
   ]);
   const table = el('table');
   const head = el('tr');
-  for (const h of ['arm', 'weight', 'exposures', 'rewards', 'reward sum', 'rate', 'P(beat control)']) head.append(el('th', {}, h));
+  const per = results.unit === 'users' ? 'per user' : 'per decision';
+  const bandit = results.unit === 'decisions';
+  const columns = ['arm', 'weight', 'users', 'ineligible users'].concat(bandit ? ['decisions'] : []).concat([ (results.metric === 'proportion' && results.unit === 'users' ? 'conversion' : 'mean reward') + ' ' + per, 'P(beat control)', 'p-value (raw)', 'p-value (' + (results.correction === 'holm' ? 'Holm-adjusted' : 'adjusted') + ')']);
+  for (const h of columns) head.append(el('th', {}, h));
   table.append(head);
   for (const arm of results.arms) {
     const row = el('tr', { 'data-arm': arm.name });
     const weight = exp.arms.find((a) => a.name === arm.name)?.weight;
-    for (const v of [arm.name + (arm.control && arm.name !== 'control' ? ' (control)' : ''), fmt(weight), String(arm.exposures), String(arm.rewardCount), fmt(arm.rewardSum, 2), fmt(arm.rate), fmt(arm.probabilityToBeatControl)]) {
-      row.append(el('td', {}, v));
-    }
+    const cells = [
+      ['name', arm.name + (arm.control && arm.name !== 'control' ? ' (control)' : '')],
+      ['weight', fmt(weight)],
+      ['users', String(arm.users)],
+      ['ineligible-users', String(arm.ineligibleUsers)],
+    ].concat(bandit ? [['decisions', String(arm.decisions)]] : []).concat([
+      ['metric', fmt(arm.metric.value)],
+      ['p-beat', fmt(arm.probabilityToBeatControl?.value)],
+      ['p-raw', fmt(arm.pValue?.raw, 4)],
+      ['p-adjusted', fmt(arm.pValue?.adjusted, 4)],
+    ]);
+    for (const [key, v] of cells) row.append(el('td', { 'data-col': key, title: key === 'metric' ? arm.metric.method : '' }, v));
     table.append(row);
   }
   section.append(table);
   section.append(el('p', { class: 'verdict', 'data-verdict': results.verdict?.decision ?? '' }, results.verdict?.summary ?? ''));
+  section.append(el('p', { class: 'meta', 'data-rule': '' }, results.verdictRule));
   const arms = timeline.arms;
   const color = (name) => COLORS[arms.indexOf(name) % COLORS.length];
   section.append(legend(arms));
@@ -133,6 +147,11 @@ async function renderExperiment(exp) {
     name, color: color(name),
     points: timeline.points.filter((p) => p.arm === name).map((p) => ({ t: p.t, y: p.share })),
   }));
+  const users = arms.map((name) => ({
+    name, color: color(name),
+    points: timeline.points.filter((p) => p.arm === name).map((p) => ({ t: p.t, y: p.cumulativeUsers })),
+  }));
+  const userMax = Math.max(1, ...timeline.points.map((p) => p.cumulativeUsers));
   const rates = arms.map((name) => ({
     name, color: color(name),
     points: timeline.points.filter((p) => p.arm === name && p.rate !== null).map((p) => ({ t: p.t, y: p.rate })),
@@ -148,11 +167,13 @@ async function renderExperiment(exp) {
   const f1 = el('figure');
   f1.append(el('figcaption', {}, 'Arm allocation over time (share of exposures)'), chart('allocation', allocation, 0, 1));
   const f2 = el('figure');
-  f2.append(el('figcaption', {}, 'Reward rate per arm (cumulative)'), chart('rates', rates, 0, rateMax));
+  f2.append(el('figcaption', {}, 'Reward per exposure event, per arm (cumulative; events, not users)'), chart('rates', rates, 0, rateMax));
+  const f4 = el('figure');
+  f4.append(el('figcaption', {}, 'Exposed users per arm (cumulative, by first exposure)'), chart('users', users, 0, userMax));
   const f3 = el('figure');
   const level = Math.round((1 - timeline.alpha) * 100);
-  f3.append(el('figcaption', {}, 'Difference from ' + arms[0] + ' with ' + level + '% confidence sequence'), chart('differences', diffs, diffMin, diffMax));
-  plots.append(f1, f2, f3);
+  f3.append(el('figcaption', {}, 'Difference from ' + arms[0] + ' per exposure event, with ' + level + '% confidence sequence'), chart('differences', diffs, diffMin, diffMax));
+  plots.append(f1, f4, f2, f3);
   section.append(plots);
   return section;
 }

@@ -23,7 +23,7 @@ export async function resultsRoutes(app: FastifyInstance, options: { store: Stor
     const record = await store.experiments.get(key);
     if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
     reply.header('cache-control', 'no-cache');
-    return computeResults(record, await store.events.aggregates(key));
+    return computeResults(record, await store.events.aggregates(key), await store.events.totals(key));
   });
 
   app.get(

@@ -1,6 +1,6 @@
-import type { SequentialResult } from '@edgewise/stats';
+import { isStatsError, type SequentialResult, sequentialTest } from '@edgewise/stats';
 import type { ExperimentRecord, TimelinePoint } from '../storage/records.js';
-import { differenceSequence } from './compute-results.js';
+import { ALPHA } from './arm-tests.js';
 
 export interface TimelineSeriesPoint {
   /** Bucket start, epoch ms. */
@@ -9,9 +9,16 @@ export interface TimelineSeriesPoint {
   /** This arm's share of the bucket's exposures: the allocation the policy produced. */
   share: number;
   exposures: number;
+  /** Users first exposed in this bucket, and so far (intention-to-treat, as in the results). */
+  users: number;
+  cumulativeUsers: number;
   cumulativeExposures: number;
   cumulativeRewards: number;
-  /** Cumulative reward per exposure; null before the first exposure. */
+  /**
+   * Cumulative reward per exposure EVENT; null before the first exposure. Per-user rates over time
+   * would need each user's reward sum as of every bucket, which the per-user rows (current sums
+   * only) do not keep, so the rate and difference plots stay on events (unit: 'events').
+   */
   rate: number | null;
   /** Cumulative rate minus control's, with its always-valid confidence sequence; null for control. */
   diff: number | null;
@@ -25,6 +32,7 @@ interface Running {
   rewardSumSquares: number;
   exposures: number;
   rewardCount: number;
+  users: number;
   previous?: SequentialResult;
 }
 
@@ -36,12 +44,15 @@ export function buildTimeline(
   record: ExperimentRecord,
   points: readonly TimelinePoint[],
   metric: 'proportion' | 'mean',
-): { arms: string[]; points: TimelineSeriesPoint[] } {
+): { arms: string[]; unit: 'events'; points: TimelineSeriesPoint[] } {
   const arms = [...new Set([...record.arms.map((a) => a.name), ...points.map((p) => p.arm)])];
   const control = arms[0];
   const buckets = [...new Set(points.map((p) => p.bucket))].sort((a, b) => a - b);
   const running = new Map<string, Running>(
-    arms.map((a) => [a, { pulls: 0, rewardSum: 0, rewardSumSquares: 0, exposures: 0, rewardCount: 0 }]),
+    arms.map((a) => [
+      a,
+      { pulls: 0, rewardSum: 0, rewardSumSquares: 0, exposures: 0, rewardCount: 0, users: 0 },
+    ]),
   );
   const out: TimelineSeriesPoint[] = [];
   for (const t of buckets) {
@@ -52,6 +63,7 @@ export function buildTimeline(
       const r = running.get(arm) as Running;
       r.exposures += p?.exposures ?? 0;
       r.rewardCount += p?.rewardCount ?? 0;
+      r.users += p?.users ?? 0;
       r.rewardSum += p?.rewardSum ?? 0;
       r.rewardSumSquares += p?.rewardSumSq ?? 0;
       r.pulls = Math.max(r.exposures, r.rewardCount);
@@ -67,6 +79,8 @@ export function buildTimeline(
         arm,
         share: total > 0 ? (p?.exposures ?? 0) / total : 0,
         exposures: p?.exposures ?? 0,
+        users: p?.users ?? 0,
+        cumulativeUsers: r.users,
         cumulativeExposures: r.exposures,
         cumulativeRewards: r.rewardSum,
         rate: r.pulls > 0 ? r.rewardSum / r.pulls : null,
@@ -76,5 +90,30 @@ export function buildTimeline(
       });
     }
   }
-  return { arms, points: out };
+  return { arms, unit: 'events', points: out };
+}
+
+/**
+ * The confidence sequence of (arm − control) at one point of the timeline; `previous` keeps the
+ * sequence nested over time, as mSPRT allows.
+ */
+export function differenceSequence(
+  control: { pulls: number; rewardSum: number; rewardSumSquares: number },
+  arm: { pulls: number; rewardSum: number; rewardSumSquares: number },
+  metric: 'proportion' | 'mean',
+  previous: SequentialResult | undefined,
+): SequentialResult | null {
+  if (control.pulls === 0 || arm.pulls === 0) return null;
+  try {
+    return sequentialTest({
+      control: { name: 'control', ...control },
+      treatment: { name: 'arm', ...arm },
+      metric,
+      alpha: ALPHA,
+      ...(previous ? { previous } : {}),
+    });
+  } catch (error) {
+    if (isStatsError(error)) return null;
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import type { EventType, ModelFormat } from '@edgewise/protocol';
+import type { ArmCounters, UnattributedCounters } from './counters.js';
 
 /** The rows the server keeps, the same whichever database holds them. */
 
@@ -16,6 +17,14 @@ export interface EventRecord {
   value: number | null;
   latencyMs: number | null;
   ts: number;
+  /** The model variant the arm ran; null when it ran the version's base file. */
+  variant: string | null;
+  /** The policy version the assignment came from, as text (the wire allows a string or a number). */
+  policyVersion: string | null;
+  /** The decision (exposure id) a prediction or reward follows. */
+  exposureId: string | null;
+  /** Why the device could not run the arm; set on ineligible events. */
+  reason: string | null;
 }
 
 export interface IngestResult {
@@ -25,15 +34,17 @@ export interface IngestResult {
   duplicates: number;
 }
 
+export type { ArmCounters, UnattributedCounters } from './counters.js';
+
 /** Running totals per experiment arm, updated in the same transaction as the events they count. */
-export interface ArmAggregate {
+export interface ArmAggregate extends ArmCounters {
   experiment: string;
   arm: string;
-  exposures: number;
-  predictions: number;
-  rewardCount: number;
-  rewardSum: number;
-  rewardSumSq: number;
+}
+
+/** What an experiment's events say outside its arms: rewards of users or decisions not (yet) exposed. */
+export interface ExperimentTotals extends UnattributedCounters {
+  experiment: string;
 }
 
 /** Exposures and rewards of one arm in one time bucket, for the dashboard's plots. */
@@ -45,6 +56,8 @@ export interface TimelinePoint {
   rewardCount: number;
   rewardSum: number;
   rewardSumSq: number;
+  /** Users whose first exposure falls in this bucket (in the arm they were first exposed to). */
+  users: number;
 }
 
 export type PolicyName = 'thompson' | 'ucb1' | 'epsilon-greedy';

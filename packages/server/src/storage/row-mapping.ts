@@ -1,8 +1,11 @@
 import { ServerError } from '../errors.js';
+import { ARM_COUNTERS, readCounters, UNATTRIBUTED_COUNTERS } from './counters.js';
+import type { DecisionState, UserState } from './fold-events.js';
 import type {
   ArmAggregate,
   ExperimentDefinition,
   ExperimentRecord,
+  ExperimentTotals,
   ModelVersionRecord,
   PolicySnapshot,
   TaskRecord,
@@ -20,14 +23,34 @@ export type JsonColumns = 'text' | 'parsed';
 
 type Int = number | string;
 
-export interface AggregateRow {
+/** experiment, arm and the columns of ARM_COUNTERS. */
+export interface AggregateRow extends Record<string, unknown> {
   experiment: string;
   arm: string;
-  exposures: Int;
-  predictions: Int;
+}
+
+/** experiment and the columns of UNATTRIBUTED_COUNTERS. */
+export interface TotalsRow extends Record<string, unknown> {
+  experiment: string;
+}
+
+export interface UserRow {
+  experiment: string;
+  user_id: string;
+  arm: string | null;
+  first_exposure_ts: Int | null;
   reward_count: Int;
   reward_sum: number;
-  reward_sum_sq: number;
+  arm_changes: Int;
+}
+
+export interface DecisionRow {
+  experiment: string;
+  exposure_id: string;
+  arm: string | null;
+  probability: number | null;
+  reward_count: Int;
+  reward_sum: number;
 }
 
 export interface TimelineRow {
@@ -37,6 +60,7 @@ export interface TimelineRow {
   reward_count: Int;
   reward_sum: number;
   reward_sum_sq: number;
+  users: Int;
 }
 
 export interface ExperimentRow {
@@ -69,6 +93,9 @@ export interface TaskRow {
 
 export interface RowMapper {
   aggregate(row: AggregateRow): ArmAggregate;
+  totals(row: TotalsRow): ExperimentTotals;
+  user(row: UserRow): UserState;
+  decision(row: DecisionRow): DecisionState;
   timelinePoint(row: TimelineRow): TimelinePoint;
   experiment(row: ExperimentRow): ExperimentRecord;
   policySnapshot(row: PolicyRow): PolicySnapshot;
@@ -81,14 +108,24 @@ export function rowMapper(json: JsonColumns): RowMapper {
   const parse = json === 'text' ? (value: unknown) => JSON.parse(value as string) : (value: unknown) => value;
   const parseNullable = (value: unknown) => (value === null || value === undefined ? null : parse(value));
   return {
-    aggregate: (row) => ({
+    aggregate: (row) => ({ experiment: row.experiment, arm: row.arm, ...readCounters(ARM_COUNTERS, row) }),
+    totals: (row) => ({ experiment: row.experiment, ...readCounters(UNATTRIBUTED_COUNTERS, row) }),
+    user: (row) => ({
       experiment: row.experiment,
+      userId: row.user_id,
       arm: row.arm,
-      exposures: Number(row.exposures),
-      predictions: Number(row.predictions),
+      firstExposureTs: row.first_exposure_ts === null ? null : Number(row.first_exposure_ts),
       rewardCount: Number(row.reward_count),
       rewardSum: Number(row.reward_sum),
-      rewardSumSq: Number(row.reward_sum_sq),
+      armChanges: Number(row.arm_changes),
+    }),
+    decision: (row) => ({
+      experiment: row.experiment,
+      exposureId: row.exposure_id,
+      arm: row.arm,
+      probability: row.probability === null ? null : Number(row.probability),
+      rewardCount: Number(row.reward_count),
+      rewardSum: Number(row.reward_sum),
     }),
     timelinePoint: (row) => ({
       bucket: Number(row.bucket),
@@ -97,6 +134,7 @@ export function rowMapper(json: JsonColumns): RowMapper {
       rewardCount: Number(row.reward_count),
       rewardSum: Number(row.reward_sum),
       rewardSumSq: Number(row.reward_sum_sq),
+      users: Number(row.users),
     }),
     experiment: (row) => ({
       ...(parse(row.definition) as ExperimentDefinition),
@@ -132,4 +170,35 @@ export function alreadyPublished(name: string, version: string): ServerError {
     'CONFLICT',
     `${name}@${version} is already published; versions are immutable, publish a new version`,
   );
+}
+
+/**
+ * Adds the users first exposed in each bucket to the event buckets; a bucket with new users but no
+ * events of that arm (possible once a late, earlier exposure moves a user) gets a row of its own.
+ */
+export function mergeUserBuckets(
+  points: TimelinePoint[],
+  users: readonly { bucket: Int; arm: string; users: Int }[],
+): TimelinePoint[] {
+  const byKey = new Map(points.map((p) => [`${p.bucket}\u0000${p.arm}`, p]));
+  for (const u of users) {
+    const bucket = Number(u.bucket);
+    const key = `${bucket}\u0000${u.arm}`;
+    const point = byKey.get(key);
+    if (point) point.users = Number(u.users);
+    else {
+      const added = {
+        bucket,
+        arm: u.arm,
+        exposures: 0,
+        rewardCount: 0,
+        rewardSum: 0,
+        rewardSumSq: 0,
+        users: Number(u.users),
+      };
+      byKey.set(key, added);
+      points.push(added);
+    }
+  }
+  return points.sort((a, b) => a.bucket - b.bucket || (a.arm < b.arm ? -1 : a.arm > b.arm ? 1 : 0));
 }

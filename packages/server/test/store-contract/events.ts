@@ -35,7 +35,7 @@ export function eventStoreContract(fresh: () => Promise<EventStore>): void {
       storedEvent({ experiment: 'other', arm: 'a' }),
     ]);
     const rows = await events.aggregates('exp');
-    expect(rows).toEqual([
+    expect(rows).toMatchObject([
       {
         experiment: 'exp',
         arm: 'a',
@@ -66,8 +66,8 @@ export function eventStoreContract(fresh: () => Promise<EventStore>): void {
       storedEvent({ arm: 'a', ts: t0 + 61_000, type: 'reward', value: 3 }),
     ]);
     expect(await events.timeline('exp', 60_000)).toEqual([
-      { bucket: t0, arm: 'a', exposures: 2, rewardCount: 0, rewardSum: 0, rewardSumSq: 0 },
-      { bucket: t0 + 60_000, arm: 'a', exposures: 0, rewardCount: 1, rewardSum: 3, rewardSumSq: 9 },
+      { bucket: t0, arm: 'a', exposures: 2, rewardCount: 0, rewardSum: 0, rewardSumSq: 0, users: 1 },
+      { bucket: t0 + 60_000, arm: 'a', exposures: 0, rewardCount: 1, rewardSum: 3, rewardSumSq: 9, users: 0 },
     ]);
   });
 }

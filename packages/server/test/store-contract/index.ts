@@ -4,6 +4,7 @@ import { eventStoreContract } from './events.js';
 import { experimentStoreContract } from './experiments.js';
 import { registryStoreContract } from './registry.js';
 import { taskStoreContract } from './tasks.js';
+import { userCountersContract } from './users.js';
 
 /**
  * The behaviour every Store must have, part by part. Run by store.sqlite.test.ts and
@@ -17,6 +18,7 @@ export function storeContract(fresh: () => Promise<Store>): void {
   });
 
   describe('events', () => eventStoreContract(async () => (await fresh()).events));
+  describe('users and decisions', () => userCountersContract(async () => (await fresh()).events));
   describe('experiments', () => experimentStoreContract(async () => (await fresh()).experiments));
   describe('registry', () => registryStoreContract(async () => (await fresh()).registry));
   describe('tasks', () => taskStoreContract(async () => (await fresh()).tasks));

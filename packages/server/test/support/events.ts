@@ -29,6 +29,10 @@ export function storedEvent(overrides: Partial<EventRecord> = {}): EventRecord {
     value: null,
     latencyMs: null,
     ts: Date.parse('2026-11-25T12:00:00Z'),
+    variant: null,
+    policyVersion: null,
+    exposureId: null,
+    reason: null,
     ...overrides,
   };
 }

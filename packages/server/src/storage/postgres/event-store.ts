@@ -1,9 +1,11 @@
 import type pg from 'pg';
-import { aggregateDeltas, uniqueById } from '../aggregate-deltas.js';
+import { uniqueById } from '../aggregate-deltas.js';
+import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
 import type { EventStore } from '../event-store.js';
-import type { ArmAggregate, EventRecord, IngestResult, TimelinePoint } from '../records.js';
-import type { AggregateRow, TimelineRow } from '../row-mapping.js';
+import type { ArmAggregate, EventRecord, ExperimentTotals, IngestResult, TimelinePoint } from '../records.js';
+import { type AggregateRow, mergeUserBuckets, type TimelineRow, type TotalsRow } from '../row-mapping.js';
 import { toRecord, transaction } from './database.js';
+import { foldInserted } from './ingest.js';
 
 export class PostgresEventStore implements EventStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -16,9 +18,11 @@ export class PostgresEventStore implements EventStore {
       const now = Date.now();
       const col = <K extends keyof EventRecord>(k: K) => unique.map((e) => e[k]);
       const { rows: inserted } = await client.query<{ id: string }>(
-        `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, received_at)
-         SELECT *, $11::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
-                                   $7::text[], $8::float8[], $9::float8[], $10::bigint[])
+        `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
+                             variant, policy_version, exposure_id, reason, received_at)
+         SELECT *, $15::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
+                                   $7::text[], $8::float8[], $9::float8[], $10::bigint[],
+                                   $11::text[], $12::text[], $13::text[], $14::text[])
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [
           col('id'),
@@ -31,48 +35,42 @@ export class PostgresEventStore implements EventStore {
           col('value'),
           col('latencyMs'),
           col('ts'),
+          col('variant'),
+          col('policyVersion'),
+          col('exposureId'),
+          col('reason'),
           now,
         ],
       );
       const ids = new Set(inserted.map((r) => r.id));
-      await this.bump(client, aggregateDeltas(unique.filter((e) => ids.has(e.id))));
+      // Only the events this transaction inserted, so a retried batch is never counted twice.
+      if (ids.size > 0)
+        await foldInserted(
+          client,
+          unique.filter((e) => ids.has(e.id)),
+        );
       return ids.size;
     });
     return { accepted, duplicates: events.length - accepted };
   }
 
-  /** Adds only the events this transaction inserted, so a retried batch is never counted twice. */
-  private async bump(client: pg.PoolClient, deltas: ArmAggregate[]): Promise<void> {
-    if (deltas.length === 0) return;
-    const d = <K extends keyof ArmAggregate>(k: K) => deltas.map((x) => x[k]);
-    await client.query(
-      `INSERT INTO arm_aggregates AS a (experiment, arm, exposures, predictions, reward_count, reward_sum, reward_sum_sq)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[], $7::float8[])
-       ON CONFLICT (experiment, arm) DO UPDATE SET
-         exposures = a.exposures + excluded.exposures,
-         predictions = a.predictions + excluded.predictions,
-         reward_count = a.reward_count + excluded.reward_count,
-         reward_sum = a.reward_sum + excluded.reward_sum,
-         reward_sum_sq = a.reward_sum_sq + excluded.reward_sum_sq`,
-      [
-        d('experiment'),
-        d('arm'),
-        d('exposures'),
-        d('predictions'),
-        d('rewardCount'),
-        d('rewardSum'),
-        d('rewardSumSq'),
-      ],
-    );
-  }
-
   async aggregates(experiment: string): Promise<ArmAggregate[]> {
     const { rows } = await this.pool.query<AggregateRow>(
-      `SELECT experiment, arm, exposures, predictions, reward_count, reward_sum, reward_sum_sq
+      `SELECT experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')}
        FROM arm_aggregates WHERE experiment = $1 ORDER BY arm`,
       [experiment],
     );
     return rows.map(toRecord.aggregate);
+  }
+
+  async totals(experiment: string): Promise<ExperimentTotals> {
+    const { rows } = await this.pool.query<TotalsRow>(
+      `SELECT experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')}
+       FROM experiment_totals WHERE experiment = $1`,
+      [experiment],
+    );
+    const row = rows[0];
+    return row ? toRecord.totals(row) : { experiment, ...zeroCounters(UNATTRIBUTED_COUNTERS) };
   }
 
   async timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]> {
@@ -81,11 +79,17 @@ export class PostgresEventStore implements EventStore {
               COUNT(*) FILTER (WHERE type = 'exposure') AS exposures,
               COUNT(*) FILTER (WHERE type = 'reward') AS reward_count,
               COALESCE(SUM(COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0) AS reward_sum,
-              COALESCE(SUM(COALESCE(value, 0) * COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0) AS reward_sum_sq
-       FROM events WHERE experiment = $2 GROUP BY 1, arm ORDER BY 1, arm`,
+              COALESCE(SUM(COALESCE(value, 0) * COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0) AS reward_sum_sq,
+              0 AS users
+       FROM events WHERE experiment = $2 AND type <> 'ineligible' GROUP BY 1, arm ORDER BY 1, arm`,
       [bucketMs, experiment],
     );
-    return rows.map(toRecord.timelinePoint);
+    const { rows: users } = await this.pool.query<{ bucket: string; arm: string; users: string }>(
+      `SELECT (first_exposure_ts / $1) * $1 AS bucket, arm, COUNT(*) AS users
+       FROM experiment_users WHERE experiment = $2 AND arm IS NOT NULL GROUP BY 1, arm`,
+      [bucketMs, experiment],
+    );
+    return mergeUserBuckets(rows.map(toRecord.timelinePoint), users);
   }
 
   async count(): Promise<number> {

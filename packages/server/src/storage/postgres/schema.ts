@@ -65,4 +65,61 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tasks_pending ON tasks (status, created_at);
   `,
+  // 2: the new event fields, and one row per (experiment, user) and per decision behind the
+  // per-user and per-decision counters (events stored before it are counted as events only).
+  `
+  ALTER TABLE events ADD COLUMN variant TEXT;
+  ALTER TABLE events ADD COLUMN policy_version TEXT;
+  ALTER TABLE events ADD COLUMN exposure_id TEXT;
+  ALTER TABLE events ADD COLUMN reason TEXT;
+  ALTER TABLE arm_aggregates ADD COLUMN users BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN converted_users BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN user_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN user_reward_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ineligible_users BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN switched_users BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN arm_changes BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN decisions BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN decision_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN decision_reward_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_weight_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_weight_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_reward_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0;
+  CREATE TABLE experiment_users (
+    experiment TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    arm TEXT,
+    first_exposure_ts BIGINT,
+    reward_count BIGINT NOT NULL DEFAULT 0,
+    reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+    arm_changes BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, user_id)
+  );
+  CREATE INDEX experiment_users_first_exposure ON experiment_users (experiment, first_exposure_ts);
+  CREATE TABLE decisions (
+    experiment TEXT NOT NULL,
+    exposure_id TEXT NOT NULL,
+    arm TEXT,
+    probability DOUBLE PRECISION,
+    reward_count BIGINT NOT NULL DEFAULT 0,
+    reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, exposure_id)
+  );
+  CREATE TABLE experiment_ineligible (
+    experiment TEXT NOT NULL,
+    arm TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (experiment, arm, user_id)
+  );
+  CREATE TABLE experiment_totals (
+    experiment TEXT PRIMARY KEY,
+    unexposed_users BIGINT NOT NULL DEFAULT 0,
+    unexposed_rewards BIGINT NOT NULL DEFAULT 0,
+    unexposed_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+    unknown_exposure_rewards BIGINT NOT NULL DEFAULT 0,
+    unknown_exposure_reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+    rewards_without_exposure_id BIGINT NOT NULL DEFAULT 0
+  );
+  `,
 ];

@@ -1,8 +1,9 @@
-import { aggregateDeltas, uniqueById } from '../aggregate-deltas.js';
+import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
 import type { EventStore } from '../event-store.js';
-import type { ArmAggregate, EventRecord, IngestResult, TimelinePoint } from '../records.js';
-import type { AggregateRow, TimelineRow } from '../row-mapping.js';
+import type { ArmAggregate, EventRecord, ExperimentTotals, IngestResult, TimelinePoint } from '../records.js';
+import { type AggregateRow, mergeUserBuckets, type TimelineRow, type TotalsRow } from '../row-mapping.js';
 import { immediate, type SqliteDatabase, toRecord } from './database.js';
+import { SqliteIngest } from './ingest.js';
 
 interface PendingBatch {
   events: EventRecord[];
@@ -12,6 +13,7 @@ interface PendingBatch {
 
 export class SqliteEventStore implements EventStore {
   private readonly pendingBatches: PendingBatch[] = [];
+  private ingestStatements?: SqliteIngest;
 
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -30,7 +32,10 @@ export class SqliteEventStore implements EventStore {
     const group = this.pendingBatches.splice(0);
     let accepted: number[];
     try {
-      accepted = immediate(this.db, () => this.insertBatches(group.map((batch) => batch.events)));
+      // Prepared lazily: the tables exist only once the store is migrated.
+      this.ingestStatements ??= new SqliteIngest(this.db);
+      const statements = this.ingestStatements;
+      accepted = immediate(this.db, () => statements.insertBatches(group.map((batch) => batch.events)));
     } catch (error) {
       for (const batch of group) batch.reject(error);
       return;
@@ -41,61 +46,24 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** Inserts each batch's new events and bumps the aggregates by exactly those; returns counts per batch. */
-  private insertBatches(batches: EventRecord[][]): number[] {
-    const insert = this.db.prepare(
-      `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    );
-    const bump = this.db.prepare(
-      `INSERT INTO arm_aggregates (experiment, arm, exposures, predictions, reward_count, reward_sum, reward_sum_sq)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (experiment, arm) DO UPDATE SET
-         exposures = exposures + excluded.exposures,
-         predictions = predictions + excluded.predictions,
-         reward_count = reward_count + excluded.reward_count,
-         reward_sum = reward_sum + excluded.reward_sum,
-         reward_sum_sq = reward_sum_sq + excluded.reward_sum_sq`,
-    );
-    const now = Date.now();
-    const stored: EventRecord[] = [];
-    const accepted = batches.map((events) => {
-      let n = 0;
-      for (const e of uniqueById(events).unique) {
-        const info = insert.run(
-          e.id,
-          e.type,
-          e.userId,
-          e.experiment,
-          e.arm,
-          e.probability,
-          e.modelVersion,
-          e.value,
-          e.latencyMs,
-          e.ts,
-          now,
-        );
-        if (info.changes === 1) {
-          stored.push(e);
-          n++;
-        }
-      }
-      return n;
-    });
-    for (const d of aggregateDeltas(stored)) {
-      bump.run(d.experiment, d.arm, d.exposures, d.predictions, d.rewardCount, d.rewardSum, d.rewardSumSq);
-    }
-    return accepted;
-  }
-
   async aggregates(experiment: string): Promise<ArmAggregate[]> {
     const rows = this.db
       .prepare(
-        `SELECT experiment, arm, exposures, predictions, reward_count, reward_sum, reward_sum_sq
+        `SELECT experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')}
          FROM arm_aggregates WHERE experiment = ? ORDER BY arm`,
       )
       .all(experiment) as AggregateRow[];
     return rows.map(toRecord.aggregate);
+  }
+
+  async totals(experiment: string): Promise<ExperimentTotals> {
+    const row = this.db
+      .prepare(
+        `SELECT experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')}
+         FROM experiment_totals WHERE experiment = ?`,
+      )
+      .get(experiment) as TotalsRow | undefined;
+    return row ? toRecord.totals(row) : { experiment, ...zeroCounters(UNATTRIBUTED_COUNTERS) };
   }
 
   async timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]> {
@@ -105,11 +73,18 @@ export class SqliteEventStore implements EventStore {
                 SUM(type = 'exposure') AS exposures,
                 SUM(type = 'reward') AS reward_count,
                 COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) END), 0) AS reward_sum,
-                COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) * COALESCE(value, 0) END), 0) AS reward_sum_sq
-         FROM events WHERE experiment = ? GROUP BY bucket, arm ORDER BY bucket, arm`,
+                COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) * COALESCE(value, 0) END), 0) AS reward_sum_sq,
+                0 AS users
+         FROM events WHERE experiment = ? AND type <> 'ineligible' GROUP BY bucket, arm ORDER BY bucket, arm`,
       )
       .all(bucketMs, bucketMs, experiment) as TimelineRow[];
-    return rows.map(toRecord.timelinePoint);
+    const users = this.db
+      .prepare(
+        `SELECT (first_exposure_ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, arm, COUNT(*) AS users
+         FROM experiment_users WHERE experiment = ? AND arm IS NOT NULL GROUP BY bucket, arm`,
+      )
+      .all(bucketMs, bucketMs, experiment) as { bucket: number; arm: string; users: number }[];
+    return mergeUserBuckets(rows.map(toRecord.timelinePoint), users);
   }
 
   async count(): Promise<number> {

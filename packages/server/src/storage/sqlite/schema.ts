@@ -65,4 +65,61 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tasks_pending ON tasks (status, created_at);
   `,
+  // 2: the new event fields, and one row per (experiment, user) and per decision behind the
+  // per-user and per-decision counters (events stored before it are counted as events only).
+  `
+  ALTER TABLE events ADD COLUMN variant TEXT;
+  ALTER TABLE events ADD COLUMN policy_version TEXT;
+  ALTER TABLE events ADD COLUMN exposure_id TEXT;
+  ALTER TABLE events ADD COLUMN reason TEXT;
+  ALTER TABLE arm_aggregates ADD COLUMN users INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN converted_users INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN user_reward_sum REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN user_reward_sum_sq REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ineligible_users INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN switched_users INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN arm_changes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN decisions INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN decision_reward_sum REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN decision_reward_sum_sq REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_weight_sum REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_weight_sum_sq REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_reward_sum REAL NOT NULL DEFAULT 0;
+  ALTER TABLE arm_aggregates ADD COLUMN ips_reward_sum_sq REAL NOT NULL DEFAULT 0;
+  CREATE TABLE experiment_users (
+    experiment TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    arm TEXT,
+    first_exposure_ts INTEGER,
+    reward_count INTEGER NOT NULL DEFAULT 0,
+    reward_sum REAL NOT NULL DEFAULT 0,
+    arm_changes INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX experiment_users_first_exposure ON experiment_users (experiment, first_exposure_ts);
+  CREATE TABLE decisions (
+    experiment TEXT NOT NULL,
+    exposure_id TEXT NOT NULL,
+    arm TEXT,
+    probability REAL,
+    reward_count INTEGER NOT NULL DEFAULT 0,
+    reward_sum REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, exposure_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE experiment_ineligible (
+    experiment TEXT NOT NULL,
+    arm TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (experiment, arm, user_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE experiment_totals (
+    experiment TEXT PRIMARY KEY,
+    unexposed_users INTEGER NOT NULL DEFAULT 0,
+    unexposed_rewards INTEGER NOT NULL DEFAULT 0,
+    unexposed_reward_sum REAL NOT NULL DEFAULT 0,
+    unknown_exposure_rewards INTEGER NOT NULL DEFAULT 0,
+    unknown_exposure_reward_sum REAL NOT NULL DEFAULT 0,
+    rewards_without_exposure_id INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];
