@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ExperimentResults } from '@edgewise/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer } from './fixtures/demo-app/demo-server.js';
@@ -149,13 +150,17 @@ describe('the demo app, served by the real server, in Chromium', () => {
     expect(await page.locator('#sim-plots svg.chart path[data-series]').count()).toBe(8);
     const verdict = await page.locator('#sim-verdict').textContent();
     expect(verdict).toMatch(/Verdict: /);
-    // The server counted every simulated exposure.
+    // The server counted every simulated user's decision once, and the page shows those counts.
     const results = (await (
       await fetch(`${server.url}/v1/experiments/iris-quantization-bandit/results`)
-    ).json()) as {
-      arms: { exposures: number }[];
-    };
-    expect(results.arms.reduce((s, a) => s + a.exposures, 0)).toBe(500);
+    ).json()) as ExperimentResults;
+    expect(results.unit).toBe('decisions');
+    expect(results.arms.reduce((s, a) => s + a.decisions, 0)).toBe(500);
+    expect(results.arms.reduce((s, a) => s + a.events.exposures, 0)).toBe(500);
+    const shown = await page
+      .locator('#sim-verdict table.arm-table tbody tr td:nth-child(2)')
+      .allTextContents();
+    expect(shown.map(Number).reduce((s, n) => s + n, 0)).toBe(500);
     await page.locator('#experiments').screenshot({ path: join(artifacts, 'demo-app-simulator.png') });
     expect(problems).toEqual([]);
   });

@@ -28,7 +28,8 @@ function draw(root: HTMLElement, arms: string[], steps: SimulationStep[], users:
       const v = get(s.results.arms.find((a) => a.name === arm) as ExperimentResults['arms'][number]);
       return v === null || v === undefined ? [] : [[s.users, v] as [number, number]];
     });
-  const rates = steps.flatMap((s) => s.results.arms.map((a) => a.rate ?? 0));
+  const rates = steps.flatMap((s) => s.results.arms.map((a) => a.metric.value ?? 0));
+  const unit = steps.at(-1)?.results.unit === 'decisions' ? 'decision' : 'exposed user';
   // Scaled to the latest confidence sequences: the early ones span everything and are clipped.
   const latest = steps.at(-1)?.results.arms ?? [];
   const spans = latest.flatMap((a) =>
@@ -57,16 +58,16 @@ function draw(root: HTMLElement, arms: string[], steps: SimulationStep[], users:
       'figure',
       {},
       lineChart({
-        title: 'Reward rate per arm',
+        title: `Reward rate per ${unit}`,
         xLabel: 'simulated users',
-        yLabel: 'rewards per exposure',
+        yLabel: unit === 'decision' ? 'reward per decision' : 'converted users / exposed users',
         xMax: users,
         yMin: 0,
         yMax: Math.min(1, Math.max(0.05, ...rates) * 1.25),
         yFormat: (v) => percent(v, 0),
-        series: series(arms, (arm) => at(arm, (a) => a.rate)),
+        series: series(arms, (arm) => at(arm, (a) => a.metric.value)),
       }),
-      h('figcaption', { text: 'Cumulative reward rate, from the server' }),
+      h('figcaption', { text: `Cumulative rate per ${unit}, from the server's results` }),
     ),
     h(
       'figure',
@@ -93,6 +94,48 @@ function draw(root: HTMLElement, arms: string[], steps: SimulationStep[], users:
       h('figcaption', {
         text: 'Always-valid: safe to read after every batch. Excluding 0 means a real difference.',
       }),
+    ),
+  );
+}
+
+/** Per arm, what the server counted and tested: users (or decisions), and raw and adjusted p-values. */
+function armTable(results: ExperimentResults): HTMLElement {
+  const counted = results.unit === 'decisions' ? 'Decisions' : 'Users';
+  const p = (v: number | undefined) => (v === undefined ? '–' : v < 0.001 ? '< 0.001' : v.toFixed(3));
+  return h(
+    'table',
+    { class: 'arm-table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...[
+          'Arm',
+          counted,
+          'Ineligible users',
+          'Rate',
+          'p (raw)',
+          `p (${results.correction === 'holm' ? 'Holm' : 'adjusted'})`,
+        ].map((text) => h('th', { text })),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...results.arms.map((a) =>
+        h(
+          'tr',
+          { 'data-arm': a.name },
+          h('td', { text: a.control ? `${a.name} (control)` : a.name }),
+          h('td', { text: String(results.unit === 'decisions' ? a.decisions : a.users) }),
+          h('td', { text: String(a.ineligibleUsers) }),
+          h('td', { text: a.metric.value === null ? '–' : percent(a.metric.value, 1) }),
+          h('td', { text: p(a.pValue?.raw) }),
+          h('td', { text: p(a.pValue?.adjusted) }),
+        ),
+      ),
     ),
   );
 }
@@ -174,6 +217,7 @@ export function mountSimulator(experiments: ExperimentConfig[]): void {
       verdict.replaceChildren(
         h('strong', { text: v ? `Verdict: ${v.status.replace(/-/g, ' ')}` : 'No verdict yet' }),
         h('p', { text: v?.summary ?? results?.notes.join(' ') ?? '' }),
+        ...(results ? [armTable(results)] : []),
       );
       verdict.dataset.status = v?.status ?? 'none';
       plots.dataset.state = 'done';

@@ -1,29 +1,9 @@
 import type { ExperimentConfig } from '@edgewise/sdk';
 
-/** The parts of GET /v1/experiments/:key/results the demo draws (see packages/server/README.md). */
-export interface ArmResult {
-  name: string;
-  control: boolean;
-  exposures: number;
-  rewardSum: number;
-  rate: number | null;
-  sequential: {
-    pValue: number;
-    ci: [number | null, number | null];
-    diff: number;
-    significant: boolean;
-  } | null;
-  probabilityToBeatControl: number | null;
-}
+// The results format lives in @edgewise/protocol: A/B tests count users, bandits decisions.
+export type { ArmResult, ExperimentResults } from '@edgewise/protocol';
 
-export interface ExperimentResults {
-  key: string;
-  type: 'ab' | 'bandit';
-  policyVersion: number;
-  arms: ArmResult[];
-  verdict: { status: string; summary: string; arm: string; notes?: string[] } | null;
-  notes: string[];
-}
+import type { ExperimentResults } from '@edgewise/protocol';
 
 async function getJson<T>(url: string, what: string): Promise<T> {
   const response = await fetch(url, { cache: 'no-store' });
