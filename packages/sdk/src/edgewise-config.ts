@@ -46,6 +46,12 @@ export interface EdgewiseConfig {
    * 30 s to load (then NETWORK).
    */
   timeouts?: { workerStartMs?: number; stallMs?: number; predictMs?: number };
+  /**
+   * Time the device's backends on the first load of each model version (a few predictions each,
+   * within `budgetMs`, default 2,000 ms in all) and use the fastest; the result is remembered per
+   * model version and device, and `model.describe()` shows the numbers. Off by default.
+   */
+  measureBackends?: boolean | { budgetMs?: number };
 }
 
 /** Things that happen without a call to report them on: fallbacks, restarts, rollbacks, evictions. */

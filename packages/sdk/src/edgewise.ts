@@ -18,10 +18,11 @@ import type { ExperimentsClient } from './experiments/experiments-client.js';
 import type { ExposureLog } from './experiments/exposure-log.js';
 import type { StickyAssignments } from './experiments/sticky-assignments.js';
 import type { Backend, BackendPlan } from './inference/backend-plan.js';
+import type { BackendTiming } from './inference/backend-race.js';
 import { type BackendCapabilities, detectBackends } from './inference/capabilities.js';
 import type { InferenceHost } from './inference/engine-types.js';
 import { LazyHost } from './inference/lazy-host.js';
-import { type ModelFiles, place, planPlacement } from './inference/placement.js';
+import { type ModelFiles, type PlacementRequest, place, planPlacement } from './inference/placement.js';
 import { RemoteHost } from './inference/remote-host.js';
 import { isNode } from './inference/runtime-session.js';
 import { WorkerHost } from './inference/worker-host.js';
@@ -180,7 +181,7 @@ export class Edgewise {
   ): Promise<Model> {
     this.#checkOpen();
     const id = `m${++this.#nextId}`;
-    const placed = await place({
+    const request: PlacementRequest = {
       id,
       plan: await this.#plan(options.backends, options.remote),
       files,
@@ -189,7 +190,20 @@ export class Edgewise {
       ...(this.config.tfliteRuntime ? { tfliteRuntime: this.config.tfliteRuntime } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       onFallback: (event) => this.#notify(event),
-    });
+    };
+    let measured: BackendTiming[] | undefined;
+    const measure = this.config.measureBackends;
+    if (measure) {
+      const race = await import('./inference/backend-race.js');
+      const budget = typeof measure === 'object' && measure.budgetMs ? { budgetMs: measure.budgetMs } : {};
+      const timed = await race.measuredPlan(request, {
+        device: race.deviceKey(await this.capabilities()),
+        ...budget,
+      });
+      request.plan = timed;
+      measured = timed.measured;
+    }
+    const placed = await place(request);
     const { file, loaded } = placed;
     const model = new Model({
       id,
@@ -208,6 +222,7 @@ export class Edgewise {
         experiment: options.experiment,
         arm: options.arm,
         sha256: file.sha256,
+        measured,
         inputs: loaded.inputs.length > 0 ? loaded.inputs : (file.inputs ?? []),
         outputs: loaded.outputs.length > 0 ? loaded.outputs : (file.outputs ?? []),
       },

@@ -1,5 +1,6 @@
 import { EdgewiseError } from './errors.js';
 import type { Backend } from './inference/backend-plan.js';
+import type { BackendTiming } from './inference/backend-race.js';
 import { canBatch, concatRows, splitRows } from './inference/batch-tensors.js';
 import type { InferenceHost, LoadedModel } from './inference/engine-types.js';
 import { LruCache } from './inference/lru-cache.js';
@@ -32,6 +33,8 @@ export interface ModelDescription {
   arm: string | undefined;
   /** The sha256 of the file that runs (checked before it ran); undefined for app bytes and the server. */
   sha256: string | undefined;
+  /** With `measureBackends`: each device backend's median time per prediction here, or why not. */
+  measured: BackendTiming[] | undefined;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
 }
@@ -114,6 +117,7 @@ export class Model {
       experiment: d.experiment,
       arm: d.arm,
       sha256: d.sha256,
+      measured: d.measured?.map((t) => ({ ...t })),
       inputs: d.inputs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
       outputs: d.outputs.map((spec) => ({ ...spec, shape: [...spec.shape] })),
     };

@@ -111,6 +111,11 @@ export function planPlacement(
   return plan;
 }
 
+/** Whether a candidate runs on this device (the worker, or this thread) rather than on the server. */
+export function onDevice(candidate: BackendCandidate): boolean {
+  return candidate.backend !== 'remote';
+}
+
 function noMatchingFile(error: unknown): boolean {
   return (
     isEdgewiseError(error) && error.code === 'VERSION_NOT_FOUND' && error.details?.noMatchingFile === true
@@ -137,7 +142,7 @@ export async function place(request: PlacementRequest): Promise<Placement> {
   const pickErrors: unknown[] = [];
 
   const hostFor = (candidate: BackendCandidate): InferenceHost | undefined =>
-    candidate.backend === 'remote' ? hosts.remote : hosts.device;
+    onDevice(candidate) ? hosts.device : hosts.remote;
 
   const fileFor = async (
     candidate: BackendCandidate,
@@ -148,7 +153,7 @@ export async function place(request: PlacementRequest): Promise<Placement> {
       throw new EdgewiseError('BACKEND_UNAVAILABLE', (error as Error).message);
     });
     // The server runs the version by name: nothing to download for it.
-    if (candidate.backend === 'remote') {
+    if (!onDevice(candidate)) {
       const { sha256: _noFileRunsHere, ...version } = chosen;
       return { file: { ...version, source: 'network', release: () => {} }, bytes: new Uint8Array(0) };
     }

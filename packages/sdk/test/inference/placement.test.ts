@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { convertFloat16 } from '@edgewise/model-tools';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEdgewiseError } from '../../src/errors.js';
+import { memoryKeyValueStore } from '../../src/experiments/key-value-store.js';
+import { measuredPlan } from '../../src/inference/backend-race.js';
 import type { BackendCapabilities } from '../../src/inference/capabilities.js';
 import { InferenceEngine } from '../../src/inference/engine.js';
 import type { EngineEvent } from '../../src/inference/engine-types.js';
@@ -185,5 +187,34 @@ describe('placement: the variant follows the backend', () => {
     }).catch((e: unknown) => e);
     expect(isEdgewiseError(error) && error.code).toBe('BACKEND_UNAVAILABLE');
     expect((error as Error).message).toMatch(/webgpu: .*; skipped: remote \(no server configured/);
+  });
+
+  it('times each device backend once per model version and device, and reuses the result', async () => {
+    const memory = memoryKeyValueStore();
+    const request = {
+      id: 'm6',
+      plan: planPlacement(withWebGpu, { preference: ['webgpu', 'wasm'], remote: false }),
+      files: manifestFiles(store, 'iris', {}),
+      hosts: { device: engine },
+      runtimeBaseUrl: 'file:///',
+    };
+    const first = await measuredPlan(request, { memory, device: 'test-device', budgetMs: 200 });
+    expect(first.candidates.map((c) => c.backend)).toEqual(['wasm', 'webgpu']);
+    expect(first.measured).toEqual([
+      { backend: 'webgpu', error: expect.stringMatching(/webgpu/i) },
+      { backend: 'wasm', medianMs: expect.any(Number), runs: expect.any(Number) },
+    ]);
+    expect(first.candidates[0]!.reason).toMatch(
+      /measured on this device: webgpu not measured .*, wasm \d+\.\d\d ms/,
+    );
+    const placed = await place({ ...request, plan: first });
+    expect(placed.loaded.backend).toBe('wasm');
+
+    const requests = server.requests.length;
+    const again = await measuredPlan(request, { memory, device: 'test-device' });
+    expect(again.candidates[0]!.reason).toMatch(/measured on this device \(remembered\)/);
+    expect(server.requests.slice(requests).filter((r) => r.endsWith('.onnx'))).toEqual([]);
+    const elsewhere = await measuredPlan(request, { memory, device: 'another-device', budgetMs: 100 });
+    expect(elsewhere.candidates[0]!.reason).not.toMatch(/remembered/);
   });
 });
