@@ -27,6 +27,8 @@ const NOT_A_BACKEND_PROBLEM = new Set<ErrorCode>([
   'CONFIG',
   'MODEL_NOT_FOUND',
   'VERSION_NOT_FOUND',
+  // Every device backend runs in the one worker: when it cannot start, trying another does not help.
+  'WORKER_CRASHED',
 ]);
 
 export function isBackendProblem(error: unknown): boolean {

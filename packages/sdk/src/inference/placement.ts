@@ -211,7 +211,7 @@ export async function place(request: PlacementRequest): Promise<Placement> {
           error: from.error,
         }),
     );
-    return { ...session, backendReason: reasonWith(session.loaded.reason, failed) };
+    return { ...session, backendReason: reasonWith(session.loaded.reason, failed, plan.skipped) };
   } catch (error) {
     if (pickErrors.length === plan.candidates.length && pickErrors[0]) throw pickErrors[0];
     if (isEdgewiseError(error) && error.code === 'BACKEND_UNAVAILABLE' && plan.skipped.length > 0) {
@@ -233,7 +233,14 @@ export async function place(request: PlacementRequest): Promise<Placement> {
   }
 }
 
-function reasonWith(reason: string, failed: readonly FallbackAttempt[]): string {
-  if (failed.length === 0) return reason;
-  return `${reason} (after ${failed.map((f) => `${f.backend} failed: ${f.error}`).join('; ')})`;
+function reasonWith(
+  reason: string,
+  failed: readonly FallbackAttempt[],
+  skipped: BackendPlan['skipped'],
+): string {
+  const after =
+    failed.length > 0 ? ` (after ${failed.map((f) => `${f.backend} failed: ${f.error}`).join('; ')})` : '';
+  const passed =
+    skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}` : '';
+  return `${reason}${after}${passed}`;
 }

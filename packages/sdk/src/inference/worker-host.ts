@@ -35,6 +35,8 @@ export class WorkerHost implements InferenceHost {
   #restarting: Promise<void> | undefined;
   /** Settles when the current worker answered its first call, or rejects when it did not in time. */
   #ready!: Promise<void>;
+  /** The generation whose worker was last stopped. */
+  #stopped = 0;
   readonly #requests = new Map<string, LoadRequest>();
   readonly #pending = new Set<Pending>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
@@ -88,15 +90,13 @@ export class WorkerHost implements InferenceHost {
     this.#reasons.push(reason);
     if (this.#recentRestarts.length > MAX_RESTARTS) {
       this.#broken = `the inference worker failed ${this.#recentRestarts.length} times in ${CRASH_WINDOW_MS / 1000} s (${[...new Set(this.#reasons)].join('; ')}); check that the SDK's worker chunk (emitted next to its index.js) and the runtimes under runtimeBaseUrl${this.#runtimeBase ? ` (${this.#runtimeBase})` : ''} are served, then create a new Edgewise instance`;
-      this.#api[Comlink.releaseProxy]();
-      this.#worker.terminate();
+      this.#stopWorker();
       for (const call of this.#pending) call.reject(new EdgewiseError('WORKER_CRASHED', this.#broken));
       this.#pending.clear();
       return Promise.resolve();
     }
     const restarting = (async () => {
-      this.#api[Comlink.releaseProxy]();
-      this.#worker.terminate();
+      this.#stopWorker();
       this.#start();
       const generation = this.#generation;
       await this.#ready;
@@ -230,6 +230,13 @@ export class WorkerHost implements InferenceHost {
     for (const call of this.#pending)
       call.reject(new EdgewiseError('DISPOSED', 'this Edgewise instance was closed'));
     this.#pending.clear();
+    this.#stopWorker();
+  }
+
+  /** Ends the current worker and its proxy, once: a proxy released twice throws. */
+  #stopWorker(): void {
+    if (this.#stopped === this.#generation) return;
+    this.#stopped = this.#generation;
     this.#api[Comlink.releaseProxy]();
     this.#worker.terminate();
   }
