@@ -22,7 +22,13 @@ import type { BackendTiming } from './inference/backend-race.js';
 import { type BackendCapabilities, detectBackends } from './inference/capabilities.js';
 import type { InferenceHost } from './inference/engine-types.js';
 import { LazyHost } from './inference/lazy-host.js';
-import { type ModelFiles, type PlacementRequest, place, planPlacement } from './inference/placement.js';
+import {
+  describePlacement,
+  type ModelFiles,
+  type PlacementRequest,
+  place,
+  planPlacement,
+} from './inference/placement.js';
 import { RemoteHost } from './inference/remote-host.js';
 import { isNode } from './inference/runtime-session.js';
 import { WorkerHost } from './inference/worker-host.js';
@@ -204,28 +210,11 @@ export class Edgewise {
       measured = timed.measured;
     }
     const placed = await place(request);
-    const { file, loaded } = placed;
+    const { file } = placed;
     const model = new Model({
       id,
       host: placed.host,
-      description: {
-        name: file.name,
-        version: file.version,
-        variant: file.variant,
-        format: file.format,
-        quantization: file.quantization,
-        backend: loaded.backend,
-        backendReason: placed.backendReason,
-        runtime: loaded.runtime,
-        threads: loaded.threads,
-        source: file.source,
-        experiment: options.experiment,
-        arm: options.arm,
-        sha256: file.sha256,
-        measured,
-        inputs: loaded.inputs.length > 0 ? loaded.inputs : (file.inputs ?? []),
-        outputs: loaded.outputs.length > 0 ? loaded.outputs : (file.outputs ?? []),
-      },
+      description: describePlacement(placed, { experiment: options.experiment, arm: options.arm, measured }),
       cacheSize: this.config.predictionCacheSize ?? 0,
       ...(this.config.timeouts?.predictMs ? { predictTimeoutMs: this.config.timeouts.predictMs } : {}),
       ...(options.onReward ? { onReward: options.onReward } : {}),

@@ -1,4 +1,5 @@
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
+import type { ModelDescription } from '../model.js';
 import type { ModelFormat, Quantization, TensorSpec } from '../models/manifest-types.js';
 import type { ProgressCallback } from '../models/progress.js';
 import {
@@ -8,6 +9,7 @@ import {
   DEFAULT_BACKEND_ORDER,
   planBackends,
 } from './backend-plan.js';
+import type { BackendTiming } from './backend-race.js';
 import type { BackendCapabilities } from './capabilities.js';
 import { createWithFallback, type FallbackAttempt } from './create-with-fallback.js';
 import type { EngineEvent, InferenceHost, LoadedModel } from './engine-types.js';
@@ -231,6 +233,33 @@ export async function place(request: PlacementRequest): Promise<Placement> {
         );
     }
   }
+}
+
+/** What `model.describe()` reports for a placed model, field by field. */
+export function describePlacement(
+  placed: Placement,
+  about: { experiment: string | undefined; arm: string | undefined; measured: BackendTiming[] | undefined },
+): ModelDescription {
+  const { file, loaded } = placed;
+  return {
+    name: file.name,
+    version: file.version,
+    variant: file.variant,
+    format: file.format,
+    quantization: file.quantization,
+    backend: loaded.backend,
+    backendReason: placed.backendReason,
+    runtime: loaded.runtime,
+    threads: loaded.threads,
+    source: file.source,
+    experiment: about.experiment,
+    arm: about.arm,
+    sha256: file.sha256,
+    measured: about.measured,
+    // A runtime that cannot read its file's inputs (the server) goes by the manifest's.
+    inputs: loaded.inputs.length > 0 ? loaded.inputs : (file.inputs ?? []),
+    outputs: loaded.outputs.length > 0 ? loaded.outputs : (file.outputs ?? []),
+  };
 }
 
 function reasonWith(
