@@ -1,6 +1,6 @@
 // Packs the publishable workspace packages into one folder, as `npm publish` would upload them, and
 // prints what each tarball weighs. Used by e2e/packed-app.e2e.ts; also handy before a release.
-//   node scripts/pack-packages.mjs [destination]   (default: a fresh temp folder)
+//   node scripts/pack-packages.mjs [destination] [--json]   (default: a fresh temp folder)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,10 +34,15 @@ export function packPackages(destination) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const destination = resolve(process.argv[2] ?? mkdtempSync(join(tmpdir(), 'edgewise-pack-')));
-  for (const p of packPackages(destination)) {
-    console.log(
-      `${p.name.padEnd(22)} ${(p.size / 1024).toFixed(0).padStart(7)} KiB packed ${(p.unpackedSize / 1024).toFixed(0).padStart(7)} KiB unpacked  ${p.file}`,
-    );
-  }
+  const args = process.argv.slice(2);
+  const folder = args.find((arg) => !arg.startsWith('--'));
+  const destination = resolve(folder ?? mkdtempSync(join(tmpdir(), 'edgewise-pack-')));
+  const packed = packPackages(destination);
+  if (args.includes('--json')) process.stdout.write(`${JSON.stringify(packed)}\n`);
+  else
+    for (const p of packed) {
+      console.log(
+        `${p.name.padEnd(22)} ${(p.size / 1024).toFixed(0).padStart(7)} KiB packed ${(p.unpackedSize / 1024).toFixed(0).padStart(7)} KiB unpacked  ${p.file}`,
+      );
+    }
 }

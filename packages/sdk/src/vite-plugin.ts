@@ -91,6 +91,8 @@ export function edgewise(options: EdgewisePluginOptions = {}): Plugin {
 
   return {
     name: 'edgewise',
+    // The SDK's inference worker is a module worker that imports chunks: Vite's default 'iife' cannot.
+    config: () => ({ worker: { format: 'es' } }),
     configResolved(resolved) {
       config = resolved;
       const tflite =
@@ -147,6 +149,8 @@ export function edgewise(options: EdgewisePluginOptions = {}): Plugin {
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
         headers(res);
+        if (req.url?.split('?')[0]?.endsWith(`/${SERVICE_WORKER}`))
+          res.setHeader('Cache-Control', 'no-cache');
         if (VERSIONED.test(req.url ?? '')) {
           const setHeader = res.setHeader.bind(res);
           // sirv sets its own Cache-Control later; the versioned path makes a year safe.

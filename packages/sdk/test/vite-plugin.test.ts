@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, createServer, preview, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestNeedsTflite } from '../src/vite/runtime-files.js';
 import { edgewise, runtimeFiles } from '../src/vite-plugin.js';
@@ -86,4 +86,41 @@ describe('edgewise() Vite plugin', () => {
     expect(text).toContain('"./litert-wasm-utils.mjs"');
     expect(text).not.toContain('"@litertjs/wasm-utils"');
   });
+
+  it('previews the emitted files: versioned runtimes immutable, the service worker revalidated', async () => {
+    const out = join(root, 'dist');
+    await build({
+      root,
+      base: '/app/',
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: out },
+      plugins: [edgewise({ offline: true })],
+    });
+    const server = await preview({
+      root,
+      base: '/app/',
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: out },
+      preview: { host: '127.0.0.1', port: 0 },
+      plugins: [edgewise({ offline: true })],
+    });
+    try {
+      const at = server.resolvedUrls?.local[0] ?? '';
+      const html = await (await fetch(at)).text();
+      const base = /<meta name="edgewise-runtime-base" content="([^"]+)"/.exec(html)?.[1];
+      expect(html).toContain('src="/app/edgewise-register.js"');
+      const wasm = await fetch(new URL(`${base}ort-wasm-simd-threaded.wasm`, at));
+      expect(wasm.status).toBe(200);
+      expect(wasm.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(wasm.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      const sw = await fetch(new URL('/app/edgewise-sw.js', at));
+      expect(sw.status).toBe(200);
+      expect(sw.headers.get('cache-control')).toBe('no-cache');
+      expect(await sw.text()).toContain('"index.html"');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });
