@@ -54,6 +54,7 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
 const RUNTIME_DIR = 'edgewise/';
 const SERVICE_WORKER = 'edgewise-sw.js';
 const REGISTER = 'edgewise-register.js';
+const VIRTUAL_BASE = 'virtual:edgewise-runtime-base';
 
 /** Only hashed paths are immutable: a new onnxruntime-web (or SDK) gets a new URL. */
 const VERSIONED = /\/edgewise\/[0-9a-f]{10}\//;
@@ -107,6 +108,16 @@ export function edgewise(options: EdgewisePluginOptions = {}): Plugin {
     },
 
     // The SDK's runtimeBaseUrl() reads this at run time: it holds whatever bundled the SDK.
+    // For pages the plugin never sees (SSR frameworks render their own HTML):
+    // `import runtimeBaseUrl from 'virtual:edgewise-runtime-base'`, then pass it to Edgewise.create().
+    resolveId(id) {
+      return id === VIRTUAL_BASE ? `\0${VIRTUAL_BASE}` : undefined;
+    },
+    load(id) {
+      if (id !== `\0${VIRTUAL_BASE}`) return undefined;
+      return `export default new URL(${JSON.stringify(`${config.base}${runtimeDir}`)}, document.baseURI).href;`;
+    },
+
     // 'post', so Vite does not try to bundle the registration script it cannot see yet.
     transformIndexHtml: {
       order: 'post',
@@ -166,8 +177,9 @@ export function edgewise(options: EdgewisePluginOptions = {}): Plugin {
       // 'post': index.html is in the bundle by then, so the service worker can precache it.
       order: 'post',
       handler(_outputOptions, bundle) {
-        // The worker's own bundle goes through here too; runtimes belong to the app's output only.
-        if (!Object.keys(bundle).some((name) => name.endsWith('.html'))) return;
+        // Runtimes belong to the browser's output; a server (SSR) build has no use for them. Worker
+        // bundles never get here: they run worker.plugins, not these.
+        if (config.build.ssr) return;
         for (const [name, entry] of runtimes.files) {
           this.emitFile({ type: 'asset', fileName: `${runtimeDir}${name}`, source: readRuntimeFile(entry) });
         }

@@ -79,6 +79,11 @@ describe('edgewise() Vite plugin', () => {
     expect(litert.headers.get('content-type')).not.toBe('text/javascript');
   });
 
+  it('offers the same base as a virtual module, for pages the plugin never sees', async () => {
+    const code = await (await fetch(`${origin}/app/@id/__x00__virtual:edgewise-runtime-base`)).text();
+    expect(code).toContain(`/app/edgewise/${runtimeFiles().hash}/`);
+  });
+
   it('rewrites LiteRT.js so a browser can import it without a bundler', async () => {
     const entry = runtimeFiles({ tflite: true }).files.get('litert/litert.mjs');
     const { readRuntimeFile } = await import('../src/vite/runtime-files.js');
