@@ -5,8 +5,9 @@ import { edgewise } from '@edgewise/sdk/vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-// The demo app. The edgewise() plugin serves/emits the runtimes under /edgewise/ and sends the
-// cross-origin isolation headers that WASM threads need in dev and preview.
+// The demo app. The edgewise() plugin serves/emits the runtimes under /edgewise/<runtimes hash>/
+// (TFLite included: the demo's models have TFLite variants) and sends the cross-origin isolation
+// headers that WASM threads need in dev and preview.
 const MiB = 1024 * 1024;
 
 export default defineConfig({
@@ -22,7 +23,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   plugins: [
-    edgewise(),
+    edgewise({ tflite: true }),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,
@@ -41,10 +42,10 @@ export default defineConfig({
         // precached, a reload with no network still predicts (models come from the SDK's IndexedDB).
         globPatterns: [
           '**/*.{js,css,html,svg,webmanifest}',
-          'edgewise/ort.wasm.min.mjs',
-          'edgewise/ort-wasm-simd-threaded.{mjs,wasm}',
+          'edgewise/*/ort.wasm.min.mjs',
+          'edgewise/*/ort-wasm-simd-threaded.{mjs,wasm}',
         ],
-        globIgnores: ['edgewise/litert/**', 'edgewise/ort.min.mjs', 'edgewise/*.jsep.*'],
+        globIgnores: ['edgewise/*/litert/**', 'edgewise/*/ort.min.mjs', 'edgewise/*/*.jsep.*'],
         maximumFileSizeToCacheInBytes: 32 * MiB,
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/v1\//, /^\/models\//, /^\/dashboard/, /^\/metrics/, /^\/healthz/],

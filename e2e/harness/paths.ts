@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { materializeRuntimes } from './runtime-dir.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ortDist = join(repoRoot, 'node_modules/onnxruntime-web/dist');
@@ -18,8 +19,6 @@ export const defaultMounts = {
   '/models/vad/': vadDist,
   '/models/': demoModels,
   '/sdk/': sdkDist,
-  // Where the SDK's worker imports its runtimes from (what the Vite plugin serves in an app).
-  '/edgewise/': ortDist,
-  '/edgewise/litert/': liteRtWasm,
-  '/edgewise/tfjs-tflite/': tfjsTfliteWasm,
+  // Where the SDK's worker imports its runtimes from: the Vite plugin's layout, every runtime in it.
+  '/edgewise/': materializeRuntimes(),
 };

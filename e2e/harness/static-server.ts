@@ -62,6 +62,11 @@ export async function startStaticServer(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((done) => server.close(() => done())),
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done());
+        // Keep-alive sockets would hold close() open, and a test that stops the server means "gone".
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
-// Library build of the SDK: ESM, the worker emitted as its own chunk, runtimes left lazy. The Vite
-// plugin entry is Node code; its dependencies stay external.
+// Library build of the SDK: ESM, the worker emitted as its own chunk, runtimes never bundled (the
+// worker imports them from the runtime files the plugin emits). The Vite plugin entry is Node code;
+// its dependencies stay external. Source maps only on request (EDGEWISE_SOURCEMAP=1): they tripled
+// the tarball.
 export default defineConfig({
   // Relative URLs, so the worker chunk is found next to index.js wherever the SDK is served from.
   base: './',
@@ -11,7 +13,7 @@ export default defineConfig({
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    sourcemap: process.env.EDGEWISE_SOURCEMAP === '1',
     lib: {
       entry: {
         index: resolve(import.meta.dirname, 'src/index.ts'),
@@ -19,7 +21,7 @@ export default defineConfig({
       },
       formats: ['es'],
     },
-    rollupOptions: { external: [/^node:/, 'vite', 'onnxruntime-web'] },
+    rollupOptions: { external: [/^node:/, 'vite', 'onnxruntime-web', /^@litertjs\//, /^@tensorflow\//] },
   },
   worker: { format: 'es' },
 });

@@ -124,9 +124,25 @@ function pageUrl(): string | undefined {
   return (globalThis as { location?: { href: string } }).location?.href;
 }
 
-/** Where the runtimes are served: the config's, else /edgewise/ on this page's origin (the Vite plugin's). */
+/** The meta tag the Vite plugin writes into every page: where it serves this build's runtimes. */
+export const RUNTIME_BASE_META = 'edgewise-runtime-base';
+
+interface PageDocument {
+  baseURI: string;
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+}
+
+/**
+ * Where the runtimes are served: the config's, else the page's edgewise-runtime-base meta tag (the
+ * Vite plugin's, which follows Vite's `base` and the runtimes' versions), else /edgewise/ on this
+ * origin. Read from the document at run time, not a build-time constant, so it holds however the
+ * SDK was bundled (pre-bundled by Vite's dep optimizer in dev included).
+ */
 export function runtimeBaseUrl(config: EdgewiseConfig): string {
   if (config.runtimeBaseUrl) return new URL(config.runtimeBaseUrl, pageUrl()).href;
+  const doc = (globalThis as { document?: PageDocument }).document;
+  const meta = doc?.querySelector(`meta[name="${RUNTIME_BASE_META}"]`)?.getAttribute('content');
+  if (doc && meta) return new URL(meta, doc.baseURI).href;
   const here = pageUrl();
   return here ? new URL('/edgewise/', here).href : 'file:///';
 }

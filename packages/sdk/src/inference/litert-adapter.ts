@@ -6,6 +6,9 @@ import type { Tensor, TensorData } from './tensors.js';
 
 type LiteRt = typeof LiteRtModule;
 
+/** LiteRT.js's ESM entry under `<runtimeBaseUrl>litert/`, as the Vite plugin emits it. */
+export const LITERT_ENTRY = 'litert.mjs';
+
 let loaded: Promise<LiteRt> | undefined;
 
 /**
@@ -43,7 +46,19 @@ function loadLiteRt(options: RuntimeOptions): Promise<LiteRt> {
     (globalThis as unknown as { Module?: unknown }).Module = {
       locateFile: (file: string) => new URL(file, base).href,
     };
-    const litert = await import('@litertjs/core');
+    // An optional peer: never bundled, imported from the runtime files as onnxruntime-web is, so an app
+    // without it builds (and ships) nothing of LiteRT.js. The Vite plugin emits this ESM file.
+    const entry = new URL(LITERT_ENTRY, base).href;
+    let litert: LiteRt;
+    try {
+      litert = (await import(/* @vite-ignore */ entry)) as LiteRt;
+    } catch (error) {
+      throw new EdgewiseError(
+        'BACKEND_UNAVAILABLE',
+        `LiteRT.js, the TFLite runtime, is not served at ${entry}: install @litertjs/core beside @edgewise/sdk and let the Vite plugin emit it (edgewise({ tflite: true }), or a manifest option that lists a .tflite model), or load the model's ONNX variant`,
+        { cause: error },
+      );
+    }
     await litert.loadLiteRt(base);
     return litert;
   })();

@@ -10,6 +10,9 @@ interface TfjsTflite {
   tflite: typeof TfTflite;
 }
 
+/** The UMD scripts under `<runtimeBaseUrl>tfjs-tflite/`, in load order, as the Vite plugin emits them. */
+export const TFJS_TFLITE_SCRIPTS = ['tf-core.min.js', 'tf-backend-cpu.min.js', 'tf-tflite.min.js'];
+
 let loaded: Promise<TfjsTflite> | undefined;
 /** Why the runtime's glue script failed to load: tfjs-tflite swallows that and fails later on. */
 let scriptFailure: string | undefined;
@@ -66,15 +69,20 @@ function loadTfjsTflite(options: RuntimeOptions): Promise<TfjsTflite> {
     const base = new URL('tfjs-tflite/', options.runtimeBaseUrl).href;
     allowClassicScriptsInModuleWorker(base);
     recordInterpreterErrors();
-    // Lazy chunks of the worker, fetched on first use. The package's ESM entry (dist/index.js) imports a
-    // file it does not ship, so the flat ESM bundle is imported instead; it carries the same API.
-    const [tf, , tflite] = await Promise.all([
-      import('@tensorflow/tfjs-core'),
-      // The CPU backend only holds tensor data here; no kernels run, so none are registered.
-      import('@tensorflow/tfjs-backend-cpu/dist/base.js'),
-      // @ts-expect-error the flat bundle has no .d.ts of its own; it is typed as the package below.
-      import('@tensorflow/tfjs-tflite/dist/tf-tflite.fesm.js') as Promise<typeof TfTflite>,
-    ]);
+    // Optional peers, never bundled: their UMD builds are classic scripts under `base` (the Vite plugin
+    // emits them with tfjsTflite: true) that set the globals tf and tflite, so an app without them
+    // builds nothing of tfjs — nor the direct eval in tf-tflite's Closure loader.
+    try {
+      importScripts(...TFJS_TFLITE_SCRIPTS.map((file) => new URL(file, base).href));
+    } catch (error) {
+      throw new EdgewiseError(
+        'BACKEND_UNAVAILABLE',
+        `the tfjs-tflite runtime is not served under ${base} (${scriptFailure ?? String(error)}): install @tensorflow/tfjs-tflite and @tensorflow/tfjs-backend-cpu beside @edgewise/sdk and let the Vite plugin emit them (edgewise({ tfjsTflite: true })), or use tfliteRuntime: 'litert'`,
+        { cause: error },
+      );
+    }
+    const scope = globalThis as unknown as { tf: typeof TfCore; tflite: typeof TfTflite };
+    const { tf, tflite } = scope;
     await tf.setBackend('cpu');
     tflite.setWasmPath(base);
     return { tf, tflite };
