@@ -2,7 +2,7 @@
 // tarballs, `vite build` under base '/app/', served from that sub-path, run in Chromium, then reloaded
 // with the server gone. Prints the tarball, install and runtime sizes next to the ones before.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -139,11 +139,41 @@ describe('the packed SDK in an outside Vite app', () => {
       timeout: 60_000,
     });
     expect(await page.textContent('#status')).toBe('ran on wasm');
+    // No backends in the config: WebGPU here is SwiftShader, which is never a default.
+    expect(await page.getAttribute('#status', 'data-reason')).toMatch(/skipped webgpu: .*software renderer/);
     expect(await page.textContent('#result')).toMatch(/^setosa \d\.\d{3}$/);
     expect(server.requests.some((p) => /^\/app\/edgewise\/[0-9a-f]{10}\/ort\.wasm\.min\.mjs$/.test(p))).toBe(
       true,
     );
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+
+  it('fails with WORKER_CRASHED, within the start bound, when the worker chunk is not served', async () => {
+    const broken = join(dir, 'broken-dist');
+    await cp(join(dir, 'app/dist'), broken, { recursive: true });
+    const workers = [...dist.keys()].filter((f) => /(^|\/)worker-[^/]*\.js$/.test(f));
+    expect(workers.length).toBe(1);
+    for (const file of workers) await rm(join(broken, file));
+    const other = await startStaticServer({
+      mounts: { '/app/': broken, '/models/': demoModels },
+      isolated: true,
+    });
+    const tab = await (await browser.newContext()).newPage();
+    try {
+      await tab.goto(`${other.url}/app/`);
+      await tab.waitForFunction(
+        () => document.getElementById('status')?.textContent?.startsWith('failed'),
+        null,
+        {
+          timeout: 20_000,
+        },
+      );
+      expect(await tab.textContent('#status')).toMatch(/^failed: WORKER_CRASHED .*worker chunk/);
+      expect(Number(await tab.getAttribute('#status', 'data-failed-after-ms'))).toBeLessThan(15_000);
+    } finally {
+      await tab.close();
+      await other.close();
+    }
   });
 
   it('refuses a TFLite load in an app without LiteRT.js with an error that says what to install', async () => {

@@ -7,7 +7,11 @@ const labels = ['setosa', 'versicolor', 'virginica'];
 
 try {
   // The repo's models/ are served next to the app, at /models/.
-  const edgewise = await Edgewise.create({ manifestUrl: '/models/manifest.json', backends: ['wasm'] });
+  // Default backends: on a machine whose only WebGPU adapter is a software one, that means WASM.
+  const edgewise = await Edgewise.create({
+    manifestUrl: '/models/manifest.json',
+    timeouts: { workerStartMs: 5000 },
+  });
   // For the test's console: what an app that never installed a TFLite runtime gets when it asks.
   window.edgewise = edgewise;
   const model = await edgewise.load('iris');
@@ -18,6 +22,8 @@ try {
   const best = scores.indexOf(Math.max(...scores));
   result.textContent = `${labels[best] ?? best} ${scores[best].toFixed(3)}`;
   status.textContent = `ran on ${model.describe().backend}`;
+  status.dataset.reason = model.describe().backendReason;
 } catch (error) {
   status.textContent = `failed: ${error.code ?? ''} ${error.message}`;
+  status.dataset.failedAfterMs = String(Math.round(performance.now()));
 }
