@@ -1,4 +1,4 @@
-import type { EventType, ModelFormat } from '@edgewise/protocol';
+import type { EventType, ExperimentDefinition, ModelFormat, VersionStatus } from '@edgewise/protocol';
 import type { ArmCounters, UnattributedCounters } from './counters.js';
 
 /** The rows the server keeps, the same whichever database holds them. */
@@ -60,26 +60,12 @@ export interface TimelinePoint {
   users: number;
 }
 
-export type PolicyName = 'thompson' | 'ucb1' | 'epsilon-greedy';
-
-export interface ExperimentArm {
-  name: string;
-  model: string;
-  version: string;
-  variant?: string;
-  weight: number;
-}
-
-/** What an admin defines. */
-export interface ExperimentDefinition {
-  key: string;
-  type: 'ab' | 'bandit';
-  seed: number | string;
-  arms: ExperimentArm[];
-  policy?: PolicyName;
-  coverage?: number;
-  sticky?: boolean;
-}
+// What an admin defines is a wire format: it lives in @edgewise/protocol, once.
+export type {
+  BanditPolicyName as PolicyName,
+  ExperimentArm,
+  ExperimentDefinition,
+} from '@edgewise/protocol';
 
 /** A definition plus the policy state the server owns. */
 export interface ExperimentRecord extends ExperimentDefinition {
@@ -95,8 +81,9 @@ export interface PolicySnapshot {
   createdAt: number;
 }
 
-export type VersionStatus = 'candidate' | 'approved' | 'retired';
+export type { VersionStatus };
 
+/** As the registry reads it from a published file: any dtype the file declares. */
 export interface TensorSpec {
   name: string;
   dtype: string;
