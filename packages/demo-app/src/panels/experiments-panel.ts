@@ -30,7 +30,9 @@ export async function mountExperiments(ew: Edgewise): Promise<ExperimentConfig[]
           h('td', { text: exp.type === 'bandit' ? `bandit (${exp.policy ?? 'policy'})` : 'A/B test' }),
           h('td', { class: 'arm', text: a.inExperiment ? a.arm : `${a.arm} (held out)` }),
           h('td', { text: percent(a.probability) }),
-          h('td', { text: arm ? `${arm.model} ${arm.version}` : '–' }),
+          h('td', {
+            text: arm ? `${arm.model} ${arm.version}${arm.variant ? ` · ${arm.variant}` : ''}` : '–',
+          }),
         );
       }),
     );
