@@ -119,7 +119,8 @@ describe('deploy/Dockerfile', () => {
     const cmd = execForm(last(runtime, 'CMD'));
     // Exec form: node is PID 1 and gets SIGTERM itself, which a shell or `npm start` would swallow.
     expect(entrypoint).toEqual(['node', 'packages/server/dist/cli.js']);
-    expect(serverPackage.bin['edgewise-server']).toBe('./dist/cli.js');
+    // The bin is a shim that imports this same dist/cli.js once built (see packages/server/bin).
+    expect(serverPackage.bin['edgewise-server']).toBe('./bin/edgewise-server.js');
     expect(existsSync(join(ROOT, 'packages', 'server', 'src', 'cli.ts'))).toBe(true);
     const port = cmd![cmd!.indexOf('--port') + 1];
     expect(cmd![cmd!.indexOf('--host') + 1]).toBe('0.0.0.0');

@@ -9,7 +9,10 @@ describe('server', () => {
     const app = await buildServer();
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      inference: { runtime: 'onnxruntime-node', version: expect.any(String), reason: expect.any(String) },
+    });
     await app.close();
   });
 

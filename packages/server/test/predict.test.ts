@@ -10,7 +10,7 @@ const expected = JSON.parse(readFileSync(join(modelsRoot, 'expected/iris.json'),
   outputs: { fp32: number[][] };
 };
 
-describe('remote inference (onnxruntime-web WASM in Node)', () => {
+describe('remote inference', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await testServer({ modelsRoot, predictionCacheSize: 4 });

@@ -1,16 +1,19 @@
-import * as ort from 'onnxruntime-web';
 import { ModelToolsError } from '../errors.js';
+import { defaultOnnxRuntime, type OnnxRuntime } from '../runtime/onnx-runtime.js';
 
 export interface BatchResult {
   outputName: string;
   /** Per input row, the model's output row. */
   outputs: Float32Array[];
   seconds: number;
+  /** Which ONNX Runtime ran the rows, and why it was chosen. */
+  runtime: Pick<OnnxRuntime, 'name' | 'version' | 'reason'>;
 }
 
 /**
- * Runs an ONNX model over rows of features with onnxruntime-web's WASM backend, `batchSize` rows per
- * call when the model's first dimension is dynamic, else one row per call.
+ * Runs an ONNX model over rows of features, `batchSize` rows per call when the model's first
+ * dimension is dynamic, else one row per call. The runtime is onnxruntime-node when installed, else
+ * onnxruntime-web's WASM build (see chooseOnnxRuntime); pass `runtime` to pick one.
  */
 export async function runBatch(
   modelBytes: Uint8Array,
@@ -20,10 +23,21 @@ export async function runBatch(
     inputName?: string;
     outputName?: string;
     onProgress?: (done: number) => void;
+    runtime?: OnnxRuntime;
   } = {},
 ): Promise<BatchResult> {
-  ort.env.wasm.numThreads = 1;
-  const session = await ort.InferenceSession.create(modelBytes);
+  const runtime = options.runtime ?? (await defaultOnnxRuntime());
+  const { ort } = runtime;
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(modelBytes);
+  } catch (error) {
+    throw new ModelToolsError(
+      'UNSUPPORTED',
+      `${runtime.name} cannot load the model: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   try {
     const inputName = options.inputName ?? session.inputNames[0];
     const outputName = options.outputName ?? session.outputNames[0];
@@ -78,7 +92,13 @@ export async function runBatch(
       for (let i = 0; i < chunk.length; i++) outputs.push(out.data.slice(i * per, (i + 1) * per));
       options.onProgress?.(Math.min(rows.length, start + chunk.length));
     }
-    return { outputName, outputs, seconds: (performance.now() - started) / 1000 };
+    const { name, version, reason } = runtime;
+    return {
+      outputName,
+      outputs,
+      seconds: (performance.now() - started) / 1000,
+      runtime: { name, version, reason },
+    };
   } finally {
     await session.release();
   }

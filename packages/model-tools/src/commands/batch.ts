@@ -54,7 +54,9 @@ export async function batchCommand(argv: string[]): Promise<void> {
   });
   await writeFile(values.out, `${lines.join('\n')}\n`);
   const rate = Math.round(table.rows.length / Math.max(result.seconds, 1e-9));
+  const { runtime } = result;
   console.log(
     `wrote ${table.rows.length} predictions to ${values.out} (${result.seconds.toFixed(2)} s, ${rate} rows/s)`,
   );
+  console.log(`runtime: ${runtime.name} ${runtime.version} (${runtime.reason})`);
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import { ServerError } from '../errors.js';
 import { Lru } from './lru.js';
 import type { ModelSource } from './model-source.js';
+import { defaultOnnxRuntime, type OnnxRuntime } from './onnx-runtime.js';
 import { fromOrtTensor, type TensorJson, toOrtTensor } from './tensor-json.js';
 
 export interface PredictRequest {
@@ -19,21 +20,26 @@ export interface PredictResponse {
   cached: boolean;
 }
 
+/** Which runtime serves predictions, as /healthz reports it. */
+export type InferenceRuntimeInfo = Pick<OnnxRuntime, 'name' | 'version' | 'reason'>;
+
 /**
- * Remote inference with onnxruntime-web's WASM backend running in Node (onnxruntime-node's install
- * script downloads binaries from the internet, which this build cannot reach). Sessions and recent
- * answers are kept in bounded LRUs keyed by the model's sha256, so a new version never hits a stale entry.
+ * Remote inference with onnxruntime-node (native CPU) when it is installed, else onnxruntime-web's
+ * WASM build in Node (see chooseOnnxRuntime). Sessions and recent answers are kept in bounded LRUs
+ * keyed by the model's sha256, so a new version never hits a stale entry.
  */
 export class OnnxPredictor {
   private readonly sessions: Lru<string, Promise<ort.InferenceSession>>;
   private readonly answers: Lru<string, PredictResponse['outputs']>;
+  private readonly runtime: () => Promise<OnnxRuntime>;
 
   constructor(
     private readonly source: ModelSource,
     limits: { sessions: number; cachedPredictions: number },
+    /** Tests inject a runtime; by default the process-wide choice. */
+    options: { runtime?: () => Promise<OnnxRuntime> } = {},
   ) {
-    // One thread: Node has no worker files for ORT's threaded WASM, and requests run concurrently anyway.
-    ort.env.wasm.numThreads = 1;
+    this.runtime = options.runtime ?? defaultOnnxRuntime;
     this.sessions = new Lru(limits.sessions, (s) => {
       s.then((session) => session.release()).catch(() => {});
     });
@@ -44,6 +50,11 @@ export class OnnxPredictor {
     return this.answers.size;
   }
 
+  async describeRuntime(): Promise<InferenceRuntimeInfo> {
+    const { name, version, reason } = await this.runtime();
+    return { name, version, reason };
+  }
+
   private session(
     sha256: string,
     load: () => Promise<Uint8Array>,
@@ -51,13 +62,13 @@ export class OnnxPredictor {
   ): Promise<ort.InferenceSession> {
     let session = this.sessions.get(sha256);
     if (!session) {
-      session = load().then(async (bytes) => {
+      session = Promise.all([load(), this.runtime()]).then(async ([bytes, runtime]) => {
         try {
-          return await ort.InferenceSession.create(bytes);
+          return await runtime.ort.InferenceSession.create(bytes);
         } catch (error) {
           throw new ServerError(
             'BAD_REQUEST',
-            `onnxruntime cannot load ${label}: ${(error as Error).message}`,
+            `${runtime.name} cannot load ${label}: ${(error as Error).message}`,
           );
         }
       });
@@ -80,6 +91,7 @@ export class OnnxPredictor {
     if (hit) return { model: model.name, version: model.version, outputs: hit, cached: true };
 
     const session = await this.session(model.sha256, model.load, label);
+    const { ort } = await this.runtime();
     const given = Object.keys(request.inputs).sort();
     const wanted = [...session.inputNames].sort();
     if (given.join() !== wanted.join()) {

@@ -5,7 +5,7 @@ import { ServerError } from '../errors.js';
 // The wire shape and its schema live in the protocol; this file converts to and from ORT tensors.
 export { type TensorDType, type TensorJson, tensorJsonSchema } from '@edgewise/protocol';
 
-export function toOrtTensor(ortModule: typeof ort, name: string, t: TensorJson): ort.Tensor {
+export function toOrtTensor(ortModule: Pick<typeof ort, 'Tensor'>, name: string, t: TensorJson): ort.Tensor {
   const expected = t.dims.reduce((a, b) => a * b, 1);
   if (expected !== t.data.length) {
     throw new ServerError(
