@@ -10,5 +10,15 @@ export { describeArtifact, sha256Hex } from './publish/artifact.js';
 export { addToManifest, emptyManifest, type PublishEntry, parseManifest } from './publish/manifest-update.js';
 export * from './quantize/index.js';
 export { loadLiteRtInNode } from './runtime/litert-node.js';
+export {
+  type ChooseRuntimeOptions,
+  chooseOnnxRuntime,
+  defaultOnnxRuntime,
+  type ModuleLoader,
+  type OnnxRuntime,
+  type OnnxRuntimeName,
+  type OrtModule,
+  RUNTIME_ENV,
+} from './runtime/onnx-runtime.js';
 export { runTfliteInNode } from './runtime/run-tflite-node.js';
 export * from './tflite/index.js';
