@@ -79,7 +79,11 @@ function wrapInputsAndOutputs(s: GraphSubgraph, ranges: TensorRanges): void {
 /** Tensors whose int8 parameters must be equal (pool, pad, reshape, concat in → out), as union-find roots. */
 function shareGroups(s: GraphSubgraph): (t: number) => number {
   const parent = s.tensors.map((_, i) => i);
-  const find = (t: number): number => (parent[t] === t ? t : (parent[t] = find(parent[t]!)));
+  const find = (t: number): number => {
+    let r = t;
+    while (parent[r] !== r) r = parent[r]!;
+    return r;
+  };
   for (const op of s.operators) {
     const rule = INT8_OPS[op.code.builtinCode]?.sameAsOutput;
     if (!rule) continue;

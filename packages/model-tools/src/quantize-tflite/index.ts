@@ -53,7 +53,7 @@ export async function quantizeTflite(
   options: QuantizeTfliteOptions,
 ): Promise<QuantizeTfliteResult> {
   const graph = readTfliteGraph(bytes);
-  const { folded: foldedFloat16, unfoldUnchanged } = foldFloat16Dequantize(graph);
+  const foldedFloat16 = foldFloat16Dequantize(graph);
   const floatBytes = encodeTfliteGraph(graph).length;
   let quantizedWeights: number;
   let keptFloat: QuantizeTfliteResult['keptFloat'] = [];
@@ -81,7 +81,6 @@ export async function quantizeTflite(
     );
   }
   if (quantizedWeights === 0) throw nothingToQuantize(keptFloat.length);
-  unfoldUnchanged();
   const out = encodeTfliteGraph(graph);
   return {
     bytes: out,
