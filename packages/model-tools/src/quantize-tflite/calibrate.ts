@@ -30,6 +30,15 @@ export async function calibrateTflite(
   const probe: TfliteGraph = { ...graph, signatures: [], subgraphs: [{ ...s, outputs: probed }] };
   const litert = await loadLiteRtInNode();
   const model = await litert.loadAndCompile(encodeTfliteGraph(probe), { accelerator: 'wasm' });
+  // Ranges are matched to tensors by position: make sure LiteRT.js kept the subgraph's output order.
+  const names = model.getOutputDetails().map((d) => d.name);
+  if (names.length !== probed.length || names.some((n, k) => n !== s.tensors[probed[k]!]!.name)) {
+    model.delete();
+    throw new ModelToolsError(
+      'UNSUPPORTED',
+      "LiteRT.js reordered the calibration probe outputs (duplicate tensor names?); use mode 'dynamic-int8' for this model",
+    );
+  }
   const ranges: TensorRanges = new Map();
   const see = (index: number, values: ArrayLike<number>) => {
     const r = ranges.get(index) ?? { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
