@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServedModels } from '../scripts/ocr-models.mjs';
 import { launchChromium } from './harness/chromium.js';
 import { defaultMounts, repoRoot } from './harness/paths.js';
+import { startServerProcess } from './harness/server-process.js';
 import { type StaticServer, startStaticServer } from './harness/static-server.js';
 
 type Ocr = typeof import('../packages/demo-app/src/ocr/pipeline.js') &
@@ -189,5 +190,83 @@ describe('PaddleOCR through the SDK in Chromium (WASM)', () => {
       expect(r.dims).toEqual(r.directDims);
       expect(r.maxDiff, `${r.model} ${r.variant}`).toBeLessThanOrEqual(1e-4);
     }
+  });
+});
+
+/** What the demo's OCR panel shows on each side once it has read `line`. */
+async function readInPanel(page: Page, line: string, sides: string[]): Promise<Record<string, string>> {
+  await page.fill('#ocr-text', line);
+  await page.waitForFunction(
+    ([want, ids]) =>
+      document.getElementById('ocr')?.dataset.read === want &&
+      (ids as string[]).every((s) => document.getElementById(`ocr-${s}-text`)?.dataset.text !== undefined),
+    [line, sides] as const,
+    { timeout: 30_000 },
+  );
+  const out: Record<string, string> = {};
+  for (const side of sides)
+    out[side] = (await page.locator(`#ocr-${side}-text`).getAttribute('data-text')) ?? '';
+  return out;
+}
+
+describe('the demo app OCR panel, served as npm start serves it', () => {
+  let server: Awaited<ReturnType<typeof startServerProcess>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const served = buildServedModels(undefined, () => undefined).out as string;
+    server = await startServerProcess({
+      built: true,
+      args: ['--static', join(repoRoot, 'packages/demo-app/dist'), '--models', served],
+      env: { WRITE_KEYS: '' },
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('reads typed lines on fp32 and int8 det (rec fp32), and again offline from the cache', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    let offline = false;
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      const expected =
+        offline && /Failed to load resource: net::ERR_(INTERNET_DISCONNECTED|FAILED)/.test(m.text());
+      if (m.type() === 'error' && !expected) problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(server.url);
+    await page.waitForSelector('#ocr[data-ready="true"]', { timeout: 60_000 });
+    const sides = ((await page.locator('#ocr').getAttribute('data-sides')) ?? '').split(' ');
+    expect(sides).toEqual(['fp32', 'int8']);
+    expect(await page.locator('#ocr-note').textContent()).toMatch(/No int8 rec/);
+    for (const line of ['HELLO 123', 'EDGEWISE', 'hello world']) {
+      expect(await readInPanel(page, line, sides)).toEqual({ fp32: line, int8: line });
+    }
+    for (const side of sides)
+      expect(await page.locator(`#ocr-${side}-latency`).getAttribute('data-ms')).toMatch(/^\d/);
+
+    // Offline: the shell from the service worker, the manifest (with rec's dictionary) from its
+    // cache, the models from the SDK's IndexedDB.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 30_000,
+    });
+    await context.setOffline(true);
+    offline = true;
+    try {
+      await page.reload();
+      await page.waitForSelector('#ocr[data-ready="true"]', { timeout: 60_000 });
+      expect(await readInPanel(page, 'OCR 2026', sides)).toEqual({ fp32: 'OCR 2026', int8: 'OCR 2026' });
+    } finally {
+      await context.setOffline(false);
+      offline = false;
+    }
+    await context.close();
+    expect(problems).toEqual([]);
   });
 });
