@@ -35,6 +35,9 @@ export function row(fields: Omit<Row, 'verdict'>): Row {
 export const GOALS = {
   latencyVsProxy: { op: '<=', limit: 1.1, label: '≤ 1.10× proxy worker' },
   latencyVsDirect: { op: '<=', limit: 1.1, label: '≤ 1.10× direct' },
+  // Issue 18: on a compute-bound model (PaddleOCR det/rec, tens to hundreds of ms a call) the worker
+  // round trip and input checks are noise, so Edgewise must be within 3% of a main-thread call.
+  computeBoundVsDirect: { op: '<=', limit: 1.03, label: '≤ 1.03× direct' },
   batchVsDirect: { op: '>=', limit: 0.95, label: '≥ 0.95× direct' },
   cachedVsMemory: { op: '<=', limit: 1.5, label: '≤ 1.5× from memory' },
   sdkGzipKb: { op: '<=', limit: 15, label: '≤ 15 KB gzip' },

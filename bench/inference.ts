@@ -10,7 +10,7 @@ export interface InferenceCase {
   id: string;
   modelUrl: string;
   format: 'onnx' | 'tflite';
-  kind: 'mnist' | 'silero';
+  kind: 'mnist' | 'silero' | 'ocr-det' | 'ocr-rec';
   backend: 'wasm' | 'webgpu';
   contenders: Contender[];
   rounds: number;

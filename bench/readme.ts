@@ -25,6 +25,10 @@ What the figures mean:
 - Inference: one WASM thread on every side; "single" is one input per call (median, p95), "batch" is
   items per second over a batch of 64 (16 or 4 on WebGPU). MNIST stacks its batch into one run; Silero
   (recurrent state, scalar rate) and the TFLite models (static batch of 1) take one call per item.
+- PaddleOCR det and rec (\`bench/ocr.ts\`, from the folder \`scripts/ocr-models.mjs\` builds; int8 only
+  where \`edgewise-models quantize\` made one): compute-bound calls of tens of ms, held to ≤ 1.03×
+  onnxruntime-web direct; noise inputs of one rendered line's size (det 3×96×256, rec 3×48×320), 6
+  rounds × 5 singles + a batch of 4. \`npx tsx bench/ocr.ts\` runs only these rows.
 - TFLite has no worker-mode baseline, so Edgewise's worker is held to main-thread calls there.
 - Start-up: \`Edgewise.create()\` to a loaded model and to its first prediction, each in a new worker;
   "network" is the first load in a fresh browser profile from a local server, so it has no real

@@ -16,6 +16,7 @@ import type { Row } from './goals.js';
 import { type CaseResult, type InferenceCase, runCase } from './inference.js';
 import { detailLines, inferenceRows } from './inference-rows.js';
 import { benchMounts, fileForPath } from './mounts.js';
+import { OCR_MOUNT, ocrCases, ocrRows, runOcrCases } from './ocr.js';
 import { writeReadme } from './readme.js';
 import { closingNote, formatTable } from './report.js';
 import { assignmentRows, bundleRows, precisionRows, serverRows, startupRows } from './rows.js';
@@ -105,8 +106,14 @@ const shaken = {
 log(`SDK entry: ${entry.files.length} file(s), ${kb(entry.minifiedGzipBytes)} minified+gzip`);
 
 const browser = await launchChromium();
-const server = await startStaticServer({ mounts: benchMounts, isolated: true });
+// PaddleOCR det/rec from the folder `npm start` serves (scripts/ocr-models.mjs builds it).
+const ocr = ocrCases();
+const server = await startStaticServer({
+  mounts: { ...benchMounts, [OCR_MOUNT]: ocr.mountDir },
+  isolated: true,
+});
 const results: CaseResult[] = [];
+let ocrResults: CaseResult[] = [];
 let startup: ReturnType<typeof summarizeStartup>;
 let startupSamples: Awaited<ReturnType<typeof runStartup>>;
 let pageDownloads: Awaited<ReturnType<typeof downloads>>;
@@ -118,6 +125,9 @@ try {
     await page.close();
     log(`inference: ${c.id} on ${c.backend}`);
   }
+
+  ocrResults = await runOcrCases(browser, server.url, ocr.cases);
+  log(`inference: ${ocr.cases.map((c) => c.id).join(', ')} on wasm`);
 
   startupSamples = await runStartup(browser, server.url, 3, 2);
   startup = summarizeStartup(startupSamples);
@@ -172,6 +182,7 @@ const runtimeBytes = pageDownloads!
 const rows: Row[] = [
   ...results.flatMap(inferenceRows),
   ...precisionRows(results, sizes),
+  ...ocrRows(ocrResults),
   ...startupRows(startup!, runtimeBytes),
   ...assignmentRows(assignment!),
   ...bundleRows(entry, shaken, modules, pageDownloads!),
@@ -179,6 +190,7 @@ const rows: Row[] = [
 ];
 const details = [
   ...results.flatMap(detailLines),
+  ...ocrResults.flatMap(detailLines),
   '\nDownloaded before the first prediction (bench/fixtures/first-prediction.html: create, load mnist, predict)',
   ...pageDownloads!.map(
     (d) => `  ${d.path.padEnd(48)}${kb(d.bytes).padStart(12)}${kb(d.gzipBytes).padStart(12)} gzip`,

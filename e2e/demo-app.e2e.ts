@@ -93,6 +93,29 @@ describe('the demo app, served by the real server, in Chromium', () => {
     await page.locator('#iris').screenshot({ path: join(artifacts, 'demo-app-iris.png') });
   });
 
+  it('draws the OCR line as typed and says how to serve the OCR models when models/ alone is served', async () => {
+    // This server serves models/ only; e2e/ocr.e2e.ts runs the panel with the OCR models served.
+    await page.waitForFunction(() => document.getElementById('ocr')?.dataset.ready === 'false', undefined, {
+      timeout: 20_000,
+    });
+    expect(await page.locator('#ocr-status').textContent()).toMatch(
+      /OCR models are not served here.*npm start/,
+    );
+    const width = () => page.locator('#ocr-canvas').evaluate((c) => (c as HTMLCanvasElement).width);
+    const before = await width();
+    await page.fill('#ocr-text', 'HELLO 123 HELLO 123');
+    expect(await width()).toBeGreaterThan(before);
+    // Black text on white: the drawn line has dark pixels.
+    const dark = await page.locator('#ocr-canvas').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! < 128) n++;
+      return n;
+    });
+    expect(dark).toBeGreaterThan(100);
+  });
+
   it('reloads with the network cut off and still predicts', async () => {
     // The service worker must control the page (and have precached the shell and runtime) first.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));

@@ -1,10 +1,14 @@
 // `npm start`: build what is needed, then serve the demo app and the server on 127.0.0.1:8080.
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { buildServedModels } from './ocr-models.mjs';
 
 const root = join(import.meta.dirname, '..');
 const port = process.env.PORT ?? '8080';
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+// models/ plus the PaddleOCR models (copied from node_modules, int8 made by edgewise-models), merged
+// into one served folder so /v1/manifest lists them all and the SDK caches them like the rest.
+const { out: servedModels } = buildServedModels();
 
 const server = spawn(
   process.execPath,
@@ -17,7 +21,7 @@ const server = spawn(
     '--static',
     join(root, 'packages/demo-app/dist'),
     '--models',
-    join(root, 'models'),
+    servedModels,
     '--experiments',
     join(root, 'packages/demo-app/experiments.json'),
     // Short, so the demo's simulator can watch a bandit re-weight its arms within seconds.

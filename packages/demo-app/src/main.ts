@@ -8,6 +8,7 @@ import { mountExperiments } from './panels/experiments-panel.js';
 import { mountIris } from './panels/iris-panel.js';
 import { mountMnist } from './panels/mnist-panel.js';
 import { mountModelPanel } from './panels/model-panel.js';
+import { mountOcr } from './panels/ocr-panel.js';
 import { mountSimulator } from './panels/simulator-panel.js';
 
 const banner = byId('banner');
@@ -63,6 +64,7 @@ async function start(): Promise<void> {
     mountBackends(ew),
     mountMnist(ew),
     mountIris(ew),
+    mountOcr(ew),
     mountModelPanel(ew),
     mountExperiments(ew).then(mountSimulator),
   ]);
