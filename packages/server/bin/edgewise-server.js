@@ -2,7 +2,7 @@
 // The `edgewise-server` bin. Why a committed shim instead of `bin: ./dist/cli.js`: npm links a
 // workspace's bins during `npm ci` only when the target file exists, and dist/ is built later, so
 // `npx edgewise-server` found no local bin (and npx then looks for the name on the registry).
-// A published package ships dist/, so this imports it. A repository checkout without a build runs
+// A published package ships dist/ and no sources, so this imports dist. A repository checkout runs
 // the TypeScript sources in this process through tsx (a root devDependency), adding the `source`
 // export condition so workspace packages resolve to their sources too, as in the tests.
 import { existsSync } from 'node:fs';
@@ -16,24 +16,26 @@ const SOURCE_CONDITION = `data:text/javascript,${encodeURIComponent(
   'export const resolve = (specifier, context, next) => next(specifier, { ...context, conditions: [...context.conditions, "source"] });',
 )}`;
 
-if (existsSync(dist)) {
-  await import(dist.href);
-} else if (existsSync(source)) {
-  let tsx;
+/** tsx, resolved from this file (not the caller's directory) so the bin works from anywhere. */
+async function loadTsx() {
   try {
-    // Resolved from this file, not the caller's directory, so the bin works from anywhere.
-    tsx = await import(import.meta.resolve('tsx/esm/api'));
+    return await import(import.meta.resolve('tsx/esm/api'));
   } catch {
-    console.error(
-      `${NAME}: ${fileURLToPath(dist)} is not built and tsx is not installed to run the sources;`,
-    );
-    console.error('run `npm ci` (installs tsx) or `npm run build` at the repository root');
-    process.exit(1);
+    return undefined;
   }
+}
+
+// In a repository checkout the sources win: a dist/ left from an older build must not run stale code.
+const tsx = existsSync(source) ? await loadTsx() : undefined;
+if (tsx) {
   register(SOURCE_CONDITION);
   tsx.register();
   await import(source.href);
+} else if (existsSync(dist)) {
+  await import(dist.href);
 } else {
-  console.error(`${NAME}: neither ${fileURLToPath(dist)} nor the sources exist; reinstall the package`);
+  console.error(
+    `${NAME}: ${fileURLToPath(dist)} is not built and tsx is not installed to run the sources; run \`npm ci\` or \`npm run build\` at the repository root`,
+  );
   process.exit(1);
 }
