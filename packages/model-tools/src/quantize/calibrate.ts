@@ -40,7 +40,7 @@ function shapeFor(input: ValueInfoProto, length: number): number[] {
   return dims.map((d) => (d < 0 ? length / known : d));
 }
 
-function toTensor(input: ValueInfoProto, value: CalibrationValue): ort.Tensor {
+export function toTensor(input: ValueInfoProto, value: CalibrationValue): ort.Tensor {
   if (ArrayBuffer.isView(value)) return new ort.Tensor(value, shapeFor(input, value.length));
   return new ort.Tensor(value.data, [...value.dims]);
 }
