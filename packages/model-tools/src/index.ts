@@ -9,6 +9,13 @@ export * from './prune/index.js';
 export { describeArtifact, sha256Hex } from './publish/artifact.js';
 export { addToManifest, emptyManifest, type PublishEntry, parseManifest } from './publish/manifest-update.js';
 export * from './quantize/index.js';
+export {
+  type CalibrationSample,
+  type QuantizeTfliteOptions,
+  type QuantizeTfliteResult,
+  quantizeTflite,
+  type TfliteQuantizeMode,
+} from './quantize-tflite/index.js';
 export { loadLiteRtInNode } from './runtime/litert-node.js';
 export {
   type ChooseRuntimeOptions,

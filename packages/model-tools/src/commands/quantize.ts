@@ -16,10 +16,11 @@ import { convertFloat16, quantizeDynamicInt8, quantizeInt4, quantizeQdqInt8 } fr
 import { measureModel, syntheticFeed } from '../quantize/measure.js';
 import type { QuantizeSummary } from '../quantize/quantize-summary.js';
 import { numberOption, parseCommandArgs } from './args.js';
+import { quantizeTfliteCommand } from './quantize-tflite.js';
 import { readInput, sniffFormat } from './read-model.js';
 
 export const quantizeUsage =
-  'quantize <in.onnx> <out.onnx> --mode auto|dynamic-int8|qdq-int8|int4|fp16 [--per-channel] [--block-size 32] ' +
+  'quantize <in.onnx|in.tflite> <out> --mode auto|dynamic-int8|qdq-int8|int4|fp16 [--per-channel] [--block-size 32] ' +
   '[--calibration data.csv|.npy|.json (examples to calibrate qdq-int8 and measure error on)] [--weight-only] ' +
   '[--max-error 0.05 (auto: largest relative error kept)] [--min-top1 0.99 (auto, classifiers)] ' +
   '[--keep-float32 node,node (fp16: nodes left in float32)]';
@@ -49,10 +50,12 @@ export async function quantizeCommand(argv: string[]): Promise<void> {
     throw new ModelToolsError('BAD_ARGUMENT', `--mode must be one of ${MODES.join(', ')}`);
   }
   const bytes = await readInput(inPath);
-  if (sniffFormat(bytes, inPath) !== 'onnx') {
-    throw new ModelToolsError(
-      'UNSUPPORTED',
-      'quantize takes ONNX models; TFLite variants are written by the models/ build',
+  if (sniffFormat(bytes, inPath) === 'tflite') {
+    return quantizeTfliteCommand(
+      bytes,
+      outPath,
+      mode,
+      typeof values.calibration === 'string' ? values.calibration : undefined,
     );
   }
   validateOps(decodeOnnx(bytes));
