@@ -228,7 +228,7 @@ describe('the demo app OCR panel, served as npm start serves it', () => {
     await server?.close();
   });
 
-  it('reads typed lines on fp32 and int8 det (rec fp32), and again offline from the cache', async () => {
+  it('reads typed lines on fp32 and on int8 det + rec, and again offline from the cache', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -243,7 +243,8 @@ describe('the demo app OCR panel, served as npm start serves it', () => {
     await page.waitForSelector('#ocr[data-ready="true"]', { timeout: 60_000 });
     const sides = ((await page.locator('#ocr').getAttribute('data-sides')) ?? '').split(' ');
     expect(sides).toEqual(['fp32', 'int8']);
-    expect(await page.locator('#ocr-note').textContent()).toMatch(/No int8 rec/);
+    // model-tools quantizes both (rec is opset 9: it is upgraded first), so nothing is left in fp32.
+    expect(await page.locator('#ocr-note').textContent()).toBe('');
     for (const line of ['HELLO 123', 'EDGEWISE', 'hello world']) {
       expect(await readInPanel(page, line, sides)).toEqual({ fp32: line, int8: line });
     }

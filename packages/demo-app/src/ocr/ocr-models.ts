@@ -32,7 +32,7 @@ function stableVersion(manifest: ModelManifest, name: string): ModelVersion | un
  * The OCR models the manifest lists, loaded on WASM: fp32 det + rec, and an int8 side with every
  * model that has an int8 variant (the others stay fp32). Variants exist only where
  * `edgewise-models quantize` made one at build time (scripts/ocr-models.mjs), so this follows the
- * tool: today it refuses PP-OCRv4 rec (opset 9), and the int8 side pairs int8 det with fp32 rec.
+ * tool: a model it refused runs in fp32 on the int8 side, and the note says so.
  */
 export async function loadOcr(ew: Edgewise, manifest: ModelManifest): Promise<OcrSetup | undefined> {
   const det = stableVersion(manifest, DET);
@@ -66,6 +66,6 @@ export async function loadOcr(ew: Edgewise, manifest: ModelManifest): Promise<Oc
   const note =
     detInt8 && recInt8
       ? ''
-      : `No int8 ${[detInt8 ? '' : 'det', recInt8 ? '' : 'rec'].filter(Boolean).join(' or ')} here: edgewise-models quantize refused it at build time (PP-OCRv4 rec is opset 9), so ${sides.length > 1 ? 'the int8 side runs that model in fp32' : 'only fp32 is shown'}.`;
+      : `No int8 ${[detInt8 ? '' : 'det', recInt8 ? '' : 'rec'].filter(Boolean).join(' or ')} here: edgewise-models quantize refused it at build time, so ${sides.length > 1 ? 'the int8 side runs that model in fp32' : 'only fp32 is shown'}.`;
   return { sides, labels, note };
 }
