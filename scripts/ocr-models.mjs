@@ -57,10 +57,14 @@ function specsOf(path) {
 /** Our own quantizer, or why it refused: an int8 file is only listed when the tool made one. */
 function quantize(input, output) {
   try {
-    execFileSync(process.execPath, [cli, 'quantize', input, output, '--mode', 'dynamic-int8', '--per-channel'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      process.execPath,
+      [cli, 'quantize', input, output, '--mode', 'dynamic-int8', '--per-channel'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return { ok: true };
   } catch (error) {
     rmSync(output, { force: true });
