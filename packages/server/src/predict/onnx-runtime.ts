@@ -3,6 +3,7 @@
 import {
   type ChooseRuntimeOptions,
   chooseOnnxRuntime as chooseForTools,
+  defaultOnnxRuntime as defaultForTools,
   ModelToolsError,
   type OnnxRuntime,
 } from '@edgewise/model-tools';
@@ -10,23 +11,17 @@ import { ServerError } from '../errors.js';
 
 export type { ChooseRuntimeOptions, ModuleLoader, OnnxRuntime, OrtModule } from '@edgewise/model-tools';
 
-/** onnxruntime-node when it loads (native CPU), else onnxruntime-web's WASM build; why, in `reason`. */
-export async function chooseOnnxRuntime(options: ChooseRuntimeOptions = {}): Promise<OnnxRuntime> {
-  try {
-    return await chooseForTools(options);
-  } catch (error) {
-    if (error instanceof ModelToolsError) throw new ServerError('UNAVAILABLE', error.message);
-    throw error;
-  }
+function asServerError(error: unknown): never {
+  if (error instanceof ModelToolsError) throw new ServerError('UNAVAILABLE', error.message);
+  throw error;
 }
 
-let shared: Promise<OnnxRuntime> | undefined;
+/** onnxruntime-node when it loads (native CPU), else onnxruntime-web's WASM build; why, in `reason`. */
+export function chooseOnnxRuntime(options: ChooseRuntimeOptions = {}): Promise<OnnxRuntime> {
+  return chooseForTools(options).catch(asServerError);
+}
 
-/** The process-wide choice, made once. */
+/** The process-wide choice, made once (shared with model-tools in the same process). */
 export function defaultOnnxRuntime(): Promise<OnnxRuntime> {
-  shared ??= chooseOnnxRuntime();
-  shared.catch(() => {
-    shared = undefined;
-  });
-  return shared;
+  return defaultForTools().catch(asServerError);
 }
