@@ -8,3 +8,4 @@ export { ExperimentsClient } from './experiments/experiments-client.js';
 export { ExposureLog } from './experiments/exposure-log.js';
 export { StickyAssignments } from './experiments/sticky-assignments.js';
 export { ModelStore } from './models/model-store.js';
+export { DEFAULT_STALL_MS, stallGuard } from './models/stall-guard.js';

@@ -99,7 +99,11 @@ export class Edgewise {
       }
     }
     if (config.experimentsUrl)
-      this.#experiments = new parts.ExperimentsClient(new URL(config.experimentsUrl, base).href);
+      this.#experiments = new parts.ExperimentsClient(
+        new URL(config.experimentsUrl, base).href,
+        undefined,
+        parts.stallGuard((...args) => fetch(...args), config.timeouts?.stallMs ?? parts.DEFAULT_STALL_MS),
+      );
     if (config.collectorUrl) {
       this.#queue = new parts.EventQueue({
         ...config.events,

@@ -1,5 +1,5 @@
 import { EdgewiseError } from '../errors.js';
-import { stallGuard } from '../models/stall-guard.js';
+import { DEFAULT_STALL_MS, stallGuard } from '../models/stall-guard.js';
 import { validateExperiment } from './experiment-config.js';
 import type { ExperimentConfig } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
@@ -16,7 +16,7 @@ export class ExperimentsClient {
   constructor(
     private readonly url: string,
     private readonly store: KeyValueStore = defaultKeyValueStore('edgewise-experiments'),
-    private readonly doFetch: typeof fetch = stallGuard((...args) => fetch(...args), 30_000),
+    private readonly doFetch: typeof fetch = stallGuard((...args) => fetch(...args), DEFAULT_STALL_MS),
   ) {}
 
   async #fetch(): Promise<Map<string, ExperimentConfig>> {

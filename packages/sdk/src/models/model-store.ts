@@ -9,7 +9,7 @@ import { requestPersistentStorage } from './persistent-storage.js';
 import { LoadProgress } from './progress.js';
 import { modelEntry, previousGoodVersions, resolveVersion, type VersionRequest } from './resolve.js';
 import { type RetryPolicy, raceAbort } from './retry.js';
-import { stallGuard } from './stall-guard.js';
+import { DEFAULT_STALL_MS, stallGuard } from './stall-guard.js';
 import { defaultStorage } from './storage.js';
 import type {
   FetchedModel,
@@ -20,8 +20,6 @@ import type {
   ResolvedModel,
 } from './store-types.js';
 import { pickVariant, type VariantRequest } from './variant.js';
-
-const DEFAULT_STALL_MS = 30_000;
 
 /**
  * Model delivery: resolves a model in the manifest, picks the file that suits the backend, and

@@ -1,3 +1,6 @@
+/** How long a request may send nothing before it fails (the SDK's `timeouts.stallMs` default). */
+export const DEFAULT_STALL_MS = 30_000;
+
 /**
  * Wraps fetch so a request that stops making progress fails instead of hanging: no response
  * headers, or no body bytes, for `stallMs` aborts it with an ordinary error (which the callers
