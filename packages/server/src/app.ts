@@ -1,13 +1,22 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { collectorRoutes } from './collector/events-route.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { experimentsRoutes } from './experiments/experiments-routes.js';
 import { PolicyScheduler } from './experiments/policy-scheduler.js';
 import { installErrorHandler } from './http/error-handler.js';
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_TIMEOUTS,
+  installRouteLimits,
+  type RateLimits,
+  serverTimeouts,
+  type Timeouts,
+} from './http/limits.js';
 import { logSerializers, REDACT_PATHS } from './http/log-redaction.js';
+import { serveModels, serveStatic } from './http/static-files.js';
 import { addIsolationHeaders } from './isolation-headers.js';
 import { healthRoutes } from './observability/health-routes.js';
 import { ServerMetrics } from './observability/metrics.js';
@@ -41,8 +50,17 @@ export interface ServerOptions {
   adminToken?: string;
   /** Origins allowed to call the API from another site; none by default (same origin only). */
   corsOrigins?: readonly string[];
-  /** Requests per minute per write key on /v1/events and /v1/predict (default 1200). */
+  /** Requests per minute per (write key, client address) on /v1/events (default 1200). */
   rateLimitPerMinute?: number;
+  /** Per-class limits per (write key, client address) per minute; see DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimits>;
+  /**
+   * Take the client address from X-Forwarded-For (Fastify's trustProxy: `true` or the
+   * addresses/CIDRs of the proxies). Off by default: without a proxy that header is client-chosen.
+   */
+  trustProxy?: boolean | string | string[];
+  /** Slow-client bounds (defaults: 60 s per request, 10 s for headers, 30 s idle). */
+  timeouts?: Partial<Timeouts>;
   /** Largest /v1/events body (default 1 MiB). */
   eventsBodyLimitBytes?: number;
   /** Largest model upload (default 256 MiB). */
@@ -85,7 +103,10 @@ function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['l
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(options.logger),
-    bodyLimit: 1024 * 1024,
+    // Routes that take more (events, predict, model uploads) say so; everything else is small JSON.
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    ...serverTimeouts({ ...DEFAULT_TIMEOUTS, ...options.timeouts }),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     // Strict input: no type coercion or silent stripping, so a bad payload is refused, not reshaped.
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true },
@@ -111,7 +132,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const tasks = new TaskRunner(store, predictor, app.log);
   const policies = new PolicyScheduler(store, metrics, app.log);
   const writeKeys = options.writeKeys ?? [];
-  const rateLimitPerMinute = options.rateLimitPerMinute ?? 1200;
+  const rateLimitPerMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMITS.events;
+  // Before any route and before @fastify/rate-limit, whose onRoute hook reads what this one sets.
+  installRouteLimits(app, { ...DEFAULT_RATE_LIMITS, events: rateLimitPerMinute, ...options.rateLimits });
 
   let shuttingDown = false;
   let shutdownPromise: Promise<void> | undefined;
@@ -172,25 +195,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(predictRoutes, { store, predictor, tasks, metrics, writeKeys, rateLimitPerMinute });
   await app.register(dashboardRoutes);
 
-  if (options.modelsRoot) {
-    await app.register(fastifyStatic, {
-      root: options.modelsRoot,
-      prefix: '/models/',
-      decorateReply: false,
-      acceptRanges: true,
-      etag: true,
-      // Model files sit under versioned paths and never change; the manifest that names them does.
-      setHeaders: (reply, path) => {
-        reply.header(
-          'cache-control',
-          path.endsWith('manifest.json') ? 'no-cache' : 'public, max-age=31536000, immutable',
-        );
-      },
-    });
-  }
-  if (options.staticRoot) {
-    await app.register(fastifyStatic, { root: options.staticRoot, prefix: '/', wildcard: true });
-  }
+  if (options.modelsRoot) await serveModels(app, options.modelsRoot, fileManifest);
+  if (options.staticRoot) await serveStatic(app, options.staticRoot);
 
   app.addHook('onReady', async () => {
     await tasks.resume();

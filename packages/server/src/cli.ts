@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from './app.js';
 import { readExperimentsFile } from './experiments/experiments-file.js';
+import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS } from './http/limits.js';
 
 const usage = `edgewise-server [--port 8080] [--host 127.0.0.1] [--models dir] [--static dir] [--db .edgewise-data/edgewise.db]
                 [--experiments experiments.json] [--cors-origin https://app.example]... [--policy-interval 60]
+                [--trust-proxy true|<proxy addresses/CIDRs, comma-separated>]
 env: DATABASE_URL (Postgres; else SQLite at --db), ADMIN_TOKEN, WRITE_KEYS (comma-separated pk_… keys),
-     CORS_ORIGINS (comma-separated), RATE_LIMIT_PER_MINUTE, SHUTDOWN_DELAY_MS, LOG_LEVEL`;
+     CORS_ORIGINS (comma-separated), TRUST_PROXY, RATE_LIMIT_PER_MINUTE, PREDICT_RATE_LIMIT_PER_MINUTE,
+     READ_RATE_LIMIT_PER_MINUTE, ADMIN_RATE_LIMIT_PER_MINUTE, REQUEST_TIMEOUT_MS, SHUTDOWN_DELAY_MS, LOG_LEVEL`;
 
 function fail(message: string): never {
   console.error(`edgewise-server: ${message}\n\n${usage}`);
@@ -26,6 +29,8 @@ function parse() {
       experiments: { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'policy-interval': { type: 'string', default: '60' },
+      // Off by default: without a proxy in front, X-Forwarded-For is whatever the client says.
+      'trust-proxy': { type: 'string', default: process.env.TRUST_PROXY ?? '' },
       help: { type: 'boolean' },
     },
   });
@@ -66,6 +71,13 @@ if (writeKeys.length === 0) {
   writeKeys = ['pk_demo'];
   console.warn('edgewise-server: WRITE_KEYS is not set; accepting events with the demo key "pk_demo"');
 }
+const trustProxy = values['trust-proxy'] === 'true' ? true : list(values['trust-proxy']);
+const rateLimits = {
+  predict: numberEnv('PREDICT_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.predict),
+  read: numberEnv('READ_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.read),
+  admin: numberEnv('ADMIN_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.admin),
+};
+
 const adminToken = process.env.ADMIN_TOKEN || undefined;
 if (!adminToken)
   console.warn('edgewise-server: ADMIN_TOKEN is not set; registry and experiment writes are disabled');
@@ -89,7 +101,10 @@ const app = await buildServer({
   writeKeys,
   ...(adminToken ? { adminToken } : {}),
   corsOrigins: [...(values['cors-origin'] ?? []), ...list(process.env.CORS_ORIGINS)],
-  rateLimitPerMinute: numberEnv('RATE_LIMIT_PER_MINUTE', 1200),
+  rateLimitPerMinute: numberEnv('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.events),
+  rateLimits,
+  ...(trustProxy === true || trustProxy.length ? { trustProxy } : {}),
+  timeouts: { requestTimeoutMs: numberEnv('REQUEST_TIMEOUT_MS', DEFAULT_TIMEOUTS.requestTimeoutMs) },
   shutdownDelayMs: numberEnv('SHUTDOWN_DELAY_MS', 0),
   policyIntervalMs: policySeconds * 1000,
   experiments,

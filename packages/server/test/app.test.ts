@@ -29,6 +29,10 @@ describe('server', () => {
   it('serves model files with byte ranges', async () => {
     const models = await mkdtemp(join(tmpdir(), 'ew-models-'));
     await writeFile(join(models, 'm.onnx'), Buffer.from([1, 2, 3, 4, 5, 6]));
+    // Only files the manifest names are served from /models/.
+    const version = { url: 'm.onnx', inputs: [], outputs: [], status: 'approved' };
+    const manifest = { schemaVersion: 1, models: { m: { channels: {}, versions: { '1': version } } } };
+    await writeFile(join(models, 'manifest.json'), JSON.stringify(manifest));
     const app = await buildServer({ modelsRoot: models });
     const res = await app.inject({ method: 'GET', url: '/models/m.onnx', headers: { range: 'bytes=2-3' } });
     expect(res.statusCode).toBe(206);
