@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wireEvent } from './support/events.js';
-import { testServer, writeHeaders } from './support/server.js';
+import { eventServer, writeHeaders } from './support/server.js';
 
 /** mulberry32: a seeded generator, so a failing case can be replayed. */
 function rng(seed: number) {
@@ -96,7 +96,7 @@ function malformed(random: () => number): { body: string; contentType: string } 
 
 describe('fuzzed /v1/events payloads', () => {
   it('answers 1,000 malformed payloads with 4xx, writes nothing, and stays up', async () => {
-    const app = await testServer({ rateLimitPerMinute: 100_000 });
+    const app = await eventServer({ rateLimitPerMinute: 100_000 });
     const random = rng(20261125);
     const statuses = new Map<number, number>();
     for (let i = 0; i < 1000; i++) {
