@@ -72,6 +72,8 @@ export interface ServerOptions {
   /** How long /readyz reports not-ready before the listener closes, for load balancers to notice (default 0). */
   shutdownDelayMs?: number;
   predictionCacheSize?: number;
+  /** The clock events' timestamps are checked against (tests pin it); default Date.now. */
+  now?: () => number;
 }
 
 /** What the server holds besides Fastify, for the CLI and tests. */
@@ -178,6 +180,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     writeKeys,
     rateLimitPerMinute,
     bodyLimitBytes: options.eventsBodyLimitBytes ?? 1024 * 1024,
+    ...(options.now ? { now: options.now } : {}),
   });
   await app.register(experimentsRoutes, {
     store,

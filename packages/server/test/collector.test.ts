@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toEventRecord, type WireEvent } from '../src/collector/event-schema.js';
 import { wireEvent } from './support/events.js';
-import { testServer, WRITE_KEY, writeHeaders } from './support/server.js';
+import { eventServer, WRITE_KEY, writeHeaders } from './support/server.js';
 
 describe('POST /v1/events', () => {
   let app: FastifyInstance;
   beforeEach(async () => {
-    app = await testServer();
+    app = await eventServer();
   });
   afterEach(async () => {
     await app.close();
@@ -125,7 +125,7 @@ describe('POST /v1/events', () => {
 
   it('rate-limits per write key', async () => {
     await app.close();
-    app = await testServer({ rateLimitPerMinute: 2, writeKeys: [WRITE_KEY, 'pk_other'] });
+    app = await eventServer({ rateLimitPerMinute: 2, writeKeys: [WRITE_KEY, 'pk_other'] });
     expect((await post({ events: [wireEvent()] })).statusCode).toBe(200);
     expect((await post({ events: [wireEvent()] })).statusCode).toBe(200);
     const limited = await post({ events: [wireEvent()] });

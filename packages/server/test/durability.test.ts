@@ -8,7 +8,7 @@ import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../src/storage/store.js';
 import { wireEvent } from './support/events.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
-import { startServerProcess } from './support/server-process.js';
+import { experimentsArgs, startServerProcess } from './support/server-process.js';
 
 const KEY = 'pk_durability';
 const BATCH = 20;
@@ -23,7 +23,7 @@ const pg = 'skipped' in started ? undefined : started;
  * then checks every acknowledged id is in the database.
  */
 async function killUnderLoad(args: string[], env: Record<string, string>, open: () => Promise<Store>) {
-  const server = await startServerProcess(args, {
+  const server = await startServerProcess([...args, ...experimentsArgs()], {
     WRITE_KEYS: KEY,
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
@@ -35,7 +35,9 @@ async function killUnderLoad(args: string[], env: Record<string, string>, open: 
 
   const sender = async () => {
     while (!killed) {
-      const events = Array.from({ length: BATCH }, (_, i) => wireEvent({ arm: i % 2 ? 'a' : 'b' }));
+      const events = Array.from({ length: BATCH }, (_, i) =>
+        wireEvent({ arm: i % 2 ? 'a' : 'b', ts: new Date().toISOString() }),
+      );
       try {
         const res = await fetch(`${server.url}/v1/events`, {
           method: 'POST',

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { wireEvent } from './support/events.js';
-import { ADMIN_TOKEN, adminHeaders, testServer, WRITE_KEY, writeHeaders } from './support/server.js';
+import { ADMIN_TOKEN, adminHeaders, eventServer, WRITE_KEY, writeHeaders } from './support/server.js';
 
 describe('observability and hardening', () => {
   it('exports Prometheus metrics: requests, latency, events ingested, duplicates dropped', async () => {
-    const app = await testServer();
+    const app = await eventServer();
     const events = [wireEvent(), wireEvent()];
     await app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
     await app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
@@ -22,7 +22,7 @@ describe('observability and hardening', () => {
   });
 
   it('is ready while the database answers, and not once shutdown begins', async () => {
-    const app = await testServer({ shutdownDelayMs: 1 });
+    const app = await eventServer({ shutdownDelayMs: 1 });
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
       ready: true,
       store: 'sqlite',
@@ -41,7 +41,7 @@ describe('observability and hardening', () => {
         done();
       },
     });
-    const app = await testServer({ logger: { level: 'trace', stream } });
+    const app = await eventServer({ logger: { level: 'trace', stream } });
     await app.inject({
       method: 'POST',
       url: '/v1/events',
@@ -73,7 +73,7 @@ describe('observability and hardening', () => {
   });
 
   it('answers CORS preflights only for allowed origins', async () => {
-    const app = await testServer({ corsOrigins: ['https://shop.example'] });
+    const app = await eventServer({ corsOrigins: ['https://shop.example'] });
     const preflight = (origin: string) =>
       app.inject({
         method: 'OPTIONS',
@@ -92,7 +92,7 @@ describe('observability and hardening', () => {
   });
 
   it('serves the dashboard page', async () => {
-    const app = await testServer();
+    const app = await eventServer();
     const res = await app.inject({ method: 'GET', url: '/dashboard' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);

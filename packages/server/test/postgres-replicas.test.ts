@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { storedEvent, wireEvent } from './support/events.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
-import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { experimentsArgs, type ServerProcess, startServerProcess } from './support/server-process.js';
 
 const started = await tryStartPostgres();
 const pg = 'skipped' in started ? undefined : started;
@@ -22,11 +22,17 @@ describe.skipIf(!pg)('two server processes on one PostgreSQL', () => {
   it('migrate concurrently at start, and count a batch ingested twice by both exactly once', async () => {
     const url = await (pg as TestPostgres).createDatabase('replicas');
     const env = { DATABASE_URL: url, WRITE_KEYS: KEY };
-    servers.push(...(await Promise.all([startServerProcess([], env), startServerProcess([], env)])));
+    servers.push(
+      ...(await Promise.all([
+        startServerProcess(experimentsArgs(), env),
+        startServerProcess(experimentsArgs(), env),
+      ])),
+    );
 
     const events = Array.from({ length: 200 }, (_, i) =>
       wireEvent({
         arm: i % 2 ? 'a' : 'b',
+        ts: new Date().toISOString(),
         type: i % 10 === 0 ? 'reward' : 'exposure',
         ...(i % 10 === 0 ? { value: 1 } : {}),
       }),

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { wireEvent } from './support/events.js';
-import { testServer, WRITE_KEY } from './support/server.js';
+import { eventServer, WRITE_KEY } from './support/server.js';
 import { startServerProcess } from './support/server-process.js';
 
 describe('graceful shutdown', () => {
   it('reports not ready, finishes the batch in flight, then closes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ew-shutdown-'));
     const db = join(dir, 'db.sqlite');
-    const app = await testServer({ sqlitePath: db, shutdownDelayMs: 20 });
+    const app = await eventServer({ sqlitePath: db, shutdownDelayMs: 20 });
     let arrived!: () => void;
     const requestArrived = new Promise<void>((resolve) => {
       arrived = resolve;

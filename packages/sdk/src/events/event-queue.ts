@@ -207,8 +207,23 @@ export class EventQueue {
       await this.#acknowledge(batch);
       this.#attempt = 0;
       if (outcome.kind === 'stored') {
-        sent += batch.length;
-        this.#counts.sent += batch.length;
+        // Per-event rejections are final (resending cannot help): counted as rejected, not sent.
+        const dropped = Math.min(outcome.rejected?.length ?? 0, batch.length);
+        sent += batch.length - dropped;
+        this.#counts.sent += batch.length - dropped;
+        if (dropped > 0) {
+          rejected += dropped;
+          this.#counts.rejected += dropped;
+          const first = outcome.rejected?.[0];
+          this.#lastError = `${first?.field}: ${first?.reason}`;
+          this.#onError(
+            new EdgewiseError(
+              'NETWORK',
+              `EventQueue: the collector rejected ${dropped} of ${batch.length} events (first: ${this.#lastError}); they were dropped, the rest stored.`,
+              { details: { status: outcome.status, dropped } },
+            ),
+          );
+        }
       } else {
         rejected += batch.length;
         this.#counts.rejected += batch.length;

@@ -3,8 +3,12 @@ import type { EdgewiseEvent } from './event-types.js';
 
 /** What became of one batch POST. */
 export type SendOutcome =
-  /** 2xx: the collector durably stored the batch (duplicates included). */
-  | { kind: 'stored'; status: number }
+  /**
+   * 2xx: the collector durably stored the batch (duplicates included), except the events it listed
+   * as `rejected` (207): those broke a rule (unknown experiment or arm, value out of range, …) and
+   * can never be stored, so they are dropped, never resent.
+   */
+  | { kind: 'stored'; status: number; rejected?: { index: number; field: string; reason: string }[] }
   /** Network error, timeout, 408, 429 or 5xx: send again later. */
   | { kind: 'retry'; status?: number; retryAfterMs?: number; reason: string }
   /** Any other 4xx: the batch is malformed or unauthorised and resending cannot help. */
@@ -53,9 +57,14 @@ export async function postBatch(
     };
   }
   if (response.ok) {
-    // Drain the body so the connection can be reused.
-    await response.arrayBuffer().catch(() => undefined);
-    return { kind: 'stored', status: response.status };
+    // Read the body (also so the connection can be reused); only its `rejected` list matters.
+    const body = (await response.json().catch(() => undefined)) as { rejected?: unknown } | undefined;
+    const rejected = Array.isArray(body?.rejected)
+      ? (body.rejected as { index: number; field: string; reason: string }[])
+      : [];
+    return rejected.length > 0
+      ? { kind: 'stored', status: response.status, rejected }
+      : { kind: 'stored', status: response.status };
   }
   const reason = await reasonOf(response);
   if (isRetryableStatus(response.status)) {

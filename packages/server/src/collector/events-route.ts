@@ -3,6 +3,7 @@ import { checkWriteKey, writeKeyOf } from '../http/auth.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { EventRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
+import { checkEvent, type EventRejection } from './event-rules.js';
 import { eventBatchSchema, toEventRecord, type WireEvent } from './event-schema.js';
 
 export interface CollectorOptions {
@@ -12,12 +13,17 @@ export interface CollectorOptions {
   /** Requests per minute per write key. */
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** The server's clock, for the timestamp window (tests pin it). Default Date.now. */
+  now?: () => number;
 }
 
 /**
  * POST /v1/events: `{ events: [...] }`, write key in `Authorization: Bearer pk_…` or `x-edgewise-key`.
- * 200 `{ accepted, duplicates }` only after the batch is durably committed, so an acknowledged event
- * is never lost; a retry of the same ids is counted as duplicates, never twice.
+ * 200 `{ accepted, duplicates }` only after the batch is durably committed, so an
+ * acknowledged event is never lost; a retry of the same ids is counted as duplicates, never twice.
+ * A malformed body is 400 as a whole; well-formed events that break a rule (unknown experiment or
+ * arm, value out of range, unsafe text, time outside the window) are listed in `rejected` with the
+ * field at fault, and the rest of the batch is stored: 207 `{ accepted, duplicates, rejected }`. Nothing is retried by the SDK then.
  */
 export async function collectorRoutes(app: FastifyInstance, options: CollectorOptions): Promise<void> {
   // navigator.sendBeacon posts text/plain; its body is the same JSON.
@@ -47,16 +53,27 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
     async (request, reply) => {
       const wire = (request.body as { events: WireEvent[] }).events;
       const events: EventRecord[] = [];
+      const rejected: EventRejection[] = [];
+      // One read per batch: the served experiments are few, and the check must see the current ones.
+      const experiments = new Map((await options.store.experiments.list()).map((x) => [x.key, x]));
+      const now = (options.now ?? Date.now)();
       for (let i = 0; i < wire.length; i++) {
-        const record = toEventRecord(wire[i] as WireEvent, i);
+        const e = wire[i] as WireEvent;
+        const record = toEventRecord(e, i);
         if ('field' in record) return reply.status(400).send({ error: 'BAD_REQUEST', ...record });
-        events.push(record);
+        const broken = checkEvent(e, record.ts, experiments, now);
+        if (broken)
+          rejected.push({ index: i, id: e.id, field: `events[${i}].${broken[0]}`, reason: broken[1] });
+        else events.push(record);
       }
-      const result = await options.store.events.ingest(events);
+      const result =
+        events.length > 0 ? await options.store.events.ingest(events) : { accepted: 0, duplicates: 0 };
       options.metrics.eventsIngested.inc({}, result.accepted);
       options.metrics.duplicatesDropped.inc({}, result.duplicates);
       options.metrics.batches.inc();
-      return result;
+      // `rejected` only when there is something in it, so a clean batch answers as it always did.
+      if (rejected.length === 0) return result;
+      return reply.status(207).send({ ...result, rejected });
     },
   );
 }

@@ -36,6 +36,9 @@ interface Running {
   previous?: SequentialResult;
 }
 
+/** Most buckets a timeline returns; beyond it, buckets are merged so the answer stays small and fast. */
+export const MAX_TIMELINE_BUCKETS = 500;
+
 /**
  * The dashboard's series: allocation share per bucket, cumulative reward rate per arm, and each arm's
  * difference from control with its confidence sequence (nested over time, valid at every look).
@@ -45,9 +48,28 @@ export function buildTimeline(
   points: readonly TimelinePoint[],
   metric: 'proportion' | 'mean',
 ): { arms: string[]; unit: 'events'; points: TimelineSeriesPoint[] } {
-  const arms = [...new Set([...record.arms.map((a) => a.name), ...points.map((p) => p.arm)])];
+  // Only the experiment's own arms: events name arms freely, and a row per stray arm made the
+  // series (and its sequential tests) grow without bound.
+  const arms = record.arms.map((a) => a.name);
   const control = arms[0];
-  const buckets = [...new Set(points.map((p) => p.bucket))].sort((a, b) => a - b);
+  const known = new Set(arms);
+  const kept = points.filter((p) => known.has(p.arm));
+  const allBuckets = [...new Set(kept.map((p) => p.bucket))].sort((a, b) => a - b);
+  // Over the cap, each run of `stride` buckets is folded into its first, so the series keeps its shape.
+  const stride = Math.ceil(allBuckets.length / MAX_TIMELINE_BUCKETS);
+  const bucketOf = new Map(allBuckets.map((b, i) => [b, allBuckets[i - (i % stride)] as number]));
+  const byBucket = new Map<number, Map<string, TimelinePoint>>();
+  for (const p of kept) {
+    const t = bucketOf.get(p.bucket) as number;
+    let here = byBucket.get(t);
+    if (!here) {
+      here = new Map();
+      byBucket.set(t, here);
+    }
+    const prev = here.get(p.arm);
+    here.set(p.arm, prev ? mergePoints(prev, p) : p);
+  }
+  const buckets = [...byBucket.keys()].sort((a, b) => a - b);
   const running = new Map<string, Running>(
     arms.map((a) => [
       a,
@@ -56,10 +78,11 @@ export function buildTimeline(
   );
   const out: TimelineSeriesPoint[] = [];
   for (const t of buckets) {
-    const here = points.filter((p) => p.bucket === t);
-    const total = here.reduce((s, p) => s + p.exposures, 0);
+    const here = byBucket.get(t) as Map<string, TimelinePoint>;
+    let total = 0;
+    for (const p of here.values()) total += p.exposures;
     for (const arm of arms) {
-      const p = here.find((x) => x.arm === arm);
+      const p = here.get(arm);
       const r = running.get(arm) as Running;
       r.exposures += p?.exposures ?? 0;
       r.rewardCount += p?.rewardCount ?? 0;
@@ -71,7 +94,7 @@ export function buildTimeline(
     const c = running.get(control as string) as Running;
     for (const arm of arms) {
       const r = running.get(arm) as Running;
-      const p = here.find((x) => x.arm === arm);
+      const p = here.get(arm);
       const seq = arm === control ? null : differenceSequence(c, r, metric, r.previous);
       if (seq) r.previous = seq;
       out.push({
@@ -91,6 +114,17 @@ export function buildTimeline(
     }
   }
   return { arms, unit: 'events', points: out };
+}
+
+function mergePoints(a: TimelinePoint, b: TimelinePoint): TimelinePoint {
+  return {
+    ...a,
+    exposures: a.exposures + b.exposures,
+    rewardCount: a.rewardCount + b.rewardCount,
+    rewardSum: a.rewardSum + b.rewardSum,
+    rewardSumSq: a.rewardSumSq + b.rewardSumSq,
+    users: a.users + b.users,
+  };
 }
 
 /**

@@ -1,6 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './server.js';
+import { repoRoot, TEST_EXPERIMENT } from './server.js';
+
+/** `--experiments <file>` serving TEST_EXPERIMENT, so a CLI server stores the fixture events. */
+export function experimentsArgs(): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'ew-exp-')), 'experiments.json');
+  writeFileSync(file, JSON.stringify({ experiments: [TEST_EXPERIMENT] }));
+  return ['--experiments', file];
+}
 
 export interface ServerProcess {
   url: string;
