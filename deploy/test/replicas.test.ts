@@ -111,6 +111,21 @@ describe('three replicas on one Postgres', () => {
     // Fails with the replicas' output if the start-up test left any of them down.
     await Promise.all(replicas.map((replica) => waitReady(replica, 5_000)));
     const [first, victim, third] = replicas as [Replica, Replica, Replica];
+    // The collector stores events only for experiments it serves; one replica defines it for all.
+    const defined = await fetch(`${first.url}/v1/experiments`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-replicas', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        key: EXPERIMENT,
+        type: 'ab',
+        seed: 1,
+        arms: [
+          { name: 'control', model: 'iris', version: '1.0.0', weight: 1 },
+          { name: 'treatment', model: 'iris', version: '1.0.0', weight: 1 },
+        ],
+      }),
+    });
+    expect(defined.status, await defined.text()).toBeLessThan(300);
     const perBatch = 40;
     const batches = makeBatches(EXPERIMENT, 90, perBatch);
 

@@ -18,6 +18,7 @@ export interface WireEvent {
 }
 
 export function makeBatches(experiment: string, batches: number, perBatch: number): WireEvent[][] {
+  const startedAt = Date.now();
   return Array.from({ length: batches }, (_, b) =>
     Array.from({ length: perBatch }, (_, i) => ({
       id: randomUUID(),
@@ -27,7 +28,8 @@ export function makeBatches(experiment: string, batches: number, perBatch: numbe
       arm: i % 2 === 0 ? 'control' : 'treatment',
       probability: 0.5,
       modelVersion: '1.0.0',
-      ts: Date.UTC(2026, 10, 25, 12, 0, b),
+      // Recent, as real traffic is: the collector refuses timestamps far from its clock.
+      ts: startedAt - (batches - b) * 1000,
     })),
   );
 }
