@@ -122,4 +122,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     rewards_without_exposure_id BIGINT NOT NULL DEFAULT 0
   );
   `,
+  // 3: tasks belong to the write key that created them (a sha256 of it, never the key) and expire;
+  // the index serves the retention job's delete.
+  `
+  ALTER TABLE tasks ADD COLUMN owner TEXT;
+  CREATE INDEX tasks_updated ON tasks (updated_at);
+  `,
 ];
