@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ModelFormat } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
@@ -10,6 +9,7 @@ import type { Manifest } from './manifest-types.js';
 import { mergeManifest, publishedFileUrl } from './merge-manifest.js';
 import { parsePublishMetadata } from './publish-metadata.js';
 import { checkChannelTarget, checkTransition } from './status-rules.js';
+import { checkDeclaredSpecs, loadModelTensors, sniffFormat } from './validate-model.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -25,23 +25,6 @@ const nameVersion = {
   required: ['name', 'version'],
   properties: { name: { type: 'string', pattern: NAME }, version: { type: 'string', pattern: NAME } },
 } as const;
-
-/** TFLite files carry "TFL3" at offset 4; everything else must decode as ONNX. */
-const sniffFormat = (bytes: Uint8Array) =>
-  String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3' ? ('tflite' as const) : ('onnx' as const);
-
-async function describeTensors(bytes: Uint8Array, format: ModelFormat, label: string) {
-  // Loaded on first publish only: the inspector pulls in protobuf and flatbuffers decoders.
-  const { inspectModel } = await import('@edgewise/model-tools');
-  try {
-    return inspectModel(bytes, format);
-  } catch (error) {
-    throw new ServerError(
-      'BAD_REQUEST',
-      `${label} is not a valid ${format} model: ${(error as Error).message}`,
-    );
-  }
-}
 
 /**
  * The model registry: publish (admin), status and channel changes (admin), the merged manifest, and
@@ -93,7 +76,9 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
           `${label} already exists in the models folder's manifest; pick a new version`,
         );
       }
-      const info = await describeTensors(bytes, sniffed, label);
+      const info = await loadModelTensors(bytes, sniffed, label);
+      checkDeclaredSpecs(label, 'inputs', meta.inputs, info.inputs);
+      checkDeclaredSpecs(label, 'outputs', meta.outputs, info.outputs);
       const status = meta.status ?? 'candidate';
       for (const channel of meta.channels ?? []) checkChannelTarget(label, channel, status);
       const record: ModelVersionRecord = {
@@ -103,8 +88,9 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
         quantization: meta.quantization ?? 'fp32',
         sha256: createHash('sha256').update(bytes).digest('hex'),
         bytes: bytes.byteLength,
-        inputs: meta.inputs ?? info.inputs,
-        outputs: meta.outputs ?? info.outputs,
+        // From the model, never the header: predict checks inputs against these.
+        inputs: info.inputs,
+        outputs: info.outputs,
         ...(meta.metrics ? { metrics: meta.metrics } : {}),
         ...(meta.labels ? { labels: meta.labels } : {}),
         status,
