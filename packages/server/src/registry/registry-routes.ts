@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
@@ -183,8 +184,8 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
   app.get('/v1/models/:name/:version/file', { schema: { params: nameVersion } }, async (request, reply) => {
     const { name, version } = request.params as { name: string; version: string };
     const record = await store.registry.get(name, version);
-    const bytes = record && (await store.registry.bytes(name, version));
-    if (!record || !bytes) throw new ServerError('NOT_FOUND', `no published model ${name}@${version}`);
+    if (!record) throw new ServerError('NOT_FOUND', `no published model ${name}@${version}`);
+    const size = record.bytes;
     const etag = `"${record.sha256}"`;
     reply
       .header('etag', etag)
@@ -194,18 +195,15 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
     const ifRange = request.headers['if-range'];
     const range =
-      ifRange && ifRange !== etag
-        ? { kind: 'full' as const }
-        : parseRange(request.headers.range, bytes.byteLength);
+      ifRange && ifRange !== etag ? { kind: 'full' as const } : parseRange(request.headers.range, size);
     if (range.kind === 'unsatisfiable') {
-      return reply.status(416).header('content-range', `bytes */${bytes.byteLength}`).send();
+      return reply.status(416).header('content-range', `bytes */${size}`).send();
     }
-    if (range.kind === 'partial') {
-      return reply
-        .status(206)
-        .header('content-range', `bytes ${range.start}-${range.end}/${bytes.byteLength}`)
-        .send(Buffer.from(bytes.subarray(range.start, range.end + 1)));
-    }
-    return reply.send(Buffer.from(bytes));
+    // Streamed a stored chunk at a time (see storage/model-chunks.ts), never the whole file.
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+    if (range.kind === 'partial') reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
+    reply.header('content-length', String(end - start + 1));
+    if (size === 0) return reply.send(Buffer.alloc(0));
+    return reply.send(Readable.from(store.registry.readRange(name, version, start, end)));
   });
 }
