@@ -22,9 +22,9 @@ import { healthRoutes } from './observability/health-routes.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { installRequestMetrics } from './observability/request-metrics.js';
 import { ModelSource } from './predict/model-source.js';
-import { OnnxPredictor } from './predict/onnx-predictor.js';
+import { OnnxPredictor, type PredictorLimits } from './predict/onnx-predictor.js';
 import { predictRoutes } from './predict/predict-routes.js';
-import { TaskRunner } from './predict/task-runner.js';
+import { type TaskLimits, TaskRunner } from './predict/task-runner.js';
 import { readFileManifest } from './registry/file-manifest.js';
 import { registryRoutes } from './registry/registry-routes.js';
 import { resultsRoutes } from './results/results-routes.js';
@@ -74,6 +74,8 @@ export interface ServerOptions {
   predictionCacheSize?: number;
   /** The clock events' timestamps are checked against (tests pin it); default Date.now. */
   now?: () => number;
+  /** Limits of remote inference (cache bytes, input size) and async tasks (queue, retention). */
+  predict?: Partial<PredictorLimits> & TaskLimits;
 }
 
 /** What the server holds besides Fastify, for the CLI and tests. */
@@ -130,8 +132,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const predictor = new OnnxPredictor(new ModelSource(store, fileManifest, options.modelsRoot), {
     sessions: 8,
     cachedPredictions: options.predictionCacheSize ?? 1000,
+    ...options.predict,
   });
-  const tasks = new TaskRunner(store, predictor, app.log);
+  const tasks = new TaskRunner(store, predictor, app.log, options.predict);
   const policies = new PolicyScheduler(store, metrics, app.log);
   const writeKeys = options.writeKeys ?? [];
   const rateLimitPerMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMITS.events;
@@ -203,6 +206,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   app.addHook('onReady', async () => {
     await tasks.resume();
+    tasks.startSweeping();
     policies.start(options.policyIntervalMs ?? 60_000);
   });
   return app;

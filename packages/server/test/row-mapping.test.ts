@@ -39,6 +39,7 @@ describe('row mapping', () => {
       request: { a: 1 },
       result: null,
       error: null,
+      owner: null,
       createdAt: 1764072000000,
       updatedAt: 1764072000001,
     });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, normalize, resolve, sep } from 'node:path';
+import type { TensorSpec } from '@edgewise/protocol';
 import { ServerError } from '../errors.js';
 import type { Manifest } from '../registry/manifest-types.js';
 import { mergeManifest } from '../registry/merge-manifest.js';
@@ -9,6 +10,8 @@ export interface ResolvedModel {
   name: string;
   version: string;
   sha256: string;
+  /** The input specs the manifest (for published versions: the model itself) gives. */
+  inputs?: readonly TensorSpec[];
   load(): Promise<Uint8Array>;
 }
 
@@ -54,6 +57,7 @@ export class ModelSource {
       name,
       version: chosen,
       sha256: v.sha256,
+      inputs: v.inputs ?? [],
       load: async () => {
         if (url.startsWith('/v1/models/')) {
           const bytes = await this.store.registry.bytes(name, chosen);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as ort from 'onnxruntime-web';
 import { ServerError } from '../errors.js';
+import { checkInputs, DEFAULT_MAX_INPUT_ELEMENTS } from './input-limits.js';
 import { Lru } from './lru.js';
 import type { ModelSource } from './model-source.js';
 import { defaultOnnxRuntime, type OnnxRuntime } from './onnx-runtime.js';
@@ -20,6 +21,25 @@ export interface PredictResponse {
   cached: boolean;
 }
 
+export interface PredictorLimits {
+  sessions: number;
+  cachedPredictions: number;
+  /** Budget for cached answers, estimated as the JS heap their arrays take (default 64 MiB). */
+  cacheBytes?: number;
+  /** Most elements in one input tensor (default 262,144). */
+  maxInputElements?: number;
+}
+
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** A JS number array costs 8 bytes an element; int64 strings are short heap strings (~32 bytes). */
+function weighOutputs(outputs: PredictResponse['outputs']): number {
+  let bytes = 64;
+  for (const t of Object.values(outputs))
+    bytes += 64 + t.dims.length * 8 + t.data.length * (t.dtype === 'int64' || t.dtype === 'uint64' ? 32 : 8);
+  return bytes;
+}
+
 /** Which runtime serves predictions, as /healthz reports it. */
 export type InferenceRuntimeInfo = Pick<OnnxRuntime, 'name' | 'version' | 'reason'>;
 
@@ -32,10 +52,11 @@ export class OnnxPredictor {
   private readonly sessions: Lru<string, Promise<ort.InferenceSession>>;
   private readonly answers: Lru<string, PredictResponse['outputs']>;
   private readonly runtime: () => Promise<OnnxRuntime>;
+  private readonly maxInputElements: number;
 
   constructor(
     private readonly source: ModelSource,
-    limits: { sessions: number; cachedPredictions: number },
+    limits: PredictorLimits,
     /** Tests inject a runtime; by default the process-wide choice. */
     options: { runtime?: () => Promise<OnnxRuntime> } = {},
   ) {
@@ -43,11 +64,20 @@ export class OnnxPredictor {
     this.sessions = new Lru(limits.sessions, (s) => {
       s.then((session) => session.release()).catch(() => {});
     });
-    this.answers = new Lru(limits.cachedPredictions);
+    this.answers = new Lru(limits.cachedPredictions, undefined, {
+      max: limits.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      weigh: weighOutputs,
+    });
+    this.maxInputElements = limits.maxInputElements ?? DEFAULT_MAX_INPUT_ELEMENTS;
   }
 
   get cacheSize(): number {
     return this.answers.size;
+  }
+
+  /** Estimated bytes the cached answers hold. */
+  get cacheBytes(): number {
+    return this.answers.weight;
   }
 
   async describeRuntime(): Promise<InferenceRuntimeInfo> {
@@ -83,6 +113,7 @@ export class OnnxPredictor {
   async predict(request: PredictRequest): Promise<PredictResponse> {
     const model = await this.source.resolve(request.model, request.version, request.channel);
     const label = `${model.name}@${model.version}`;
+    checkInputs(label, model.inputs, request.inputs, this.maxInputElements);
     const key = createHash('sha256')
       .update(model.sha256)
       .update(JSON.stringify(request.inputs))

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
-import { checkWriteKey } from '../http/auth.js';
+import { checkWriteKey, writeKeyOf } from '../http/auth.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { OnnxPredictor, PredictRequest } from './onnx-predictor.js';
@@ -16,6 +16,13 @@ export interface PredictOptions {
   writeKeys: readonly string[];
   rateLimitPerMinute: number;
 }
+
+// Tasks are stored with a hash of the key that made them: the key itself is public, but a hash keeps
+// it out of the database and lets one key's tasks stay invisible to every other key.
+const ownerOf = (request: Parameters<typeof writeKeyOf>[0]) =>
+  createHash('sha256')
+    .update(writeKeyOf(request) ?? '')
+    .digest('hex');
 
 const NAME = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } as const;
 const predictSchema = {
@@ -33,7 +40,7 @@ const predictSchema = {
 /**
  * Remote inference for clients that cannot run a model themselves. Write key as for events.
  * POST /v1/predict answers inline; POST /v1/predict/async answers 202 `{ taskId }`, then
- * GET /v1/tasks/:id gives `{ status: 'pending'|'done'|'failed', result?, error? }`.
+ * GET /v1/tasks/:id (same write key only) gives `{ status: 'pending'|'done'|'failed', result?, error? }`.
  */
 export async function predictRoutes(app: FastifyInstance, options: PredictOptions): Promise<void> {
   const auth = async (request: Parameters<typeof checkWriteKey>[0]) =>
@@ -54,8 +61,9 @@ export async function predictRoutes(app: FastifyInstance, options: PredictOption
     '/v1/predict/async',
     { onRequest: auth, schema: { body: predictSchema }, bodyLimit: 8 * 1024 * 1024, config: { rateLimit } },
     async (request, reply) => {
+      options.tasks.checkRoom();
       const id = randomUUID();
-      await options.store.tasks.create(id, request.body);
+      await options.store.tasks.create(id, request.body, ownerOf(request));
       options.tasks.enqueue(id, request.body as PredictRequest);
       return reply.status(202).header('location', `/v1/tasks/${id}`).send({ taskId: id, status: 'pending' });
     },
@@ -75,7 +83,9 @@ export async function predictRoutes(app: FastifyInstance, options: PredictOption
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const task = await options.store.tasks.get(id);
+      const found = await options.store.tasks.get(id);
+      // Another key's task answers exactly like a missing one, so ids cannot be probed.
+      const task = found && found.owner === ownerOf(request) ? found : undefined;
       if (!task) throw new ServerError('NOT_FOUND', `no task ${id}; POST /v1/predict/async returns task ids`);
       return {
         taskId: task.id,

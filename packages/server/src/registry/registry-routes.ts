@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelFormat } from '@edgewise/protocol';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
@@ -10,6 +10,7 @@ import type { Manifest } from './manifest-types.js';
 import { mergeManifest, publishedFileUrl } from './merge-manifest.js';
 import { parsePublishMetadata } from './publish-metadata.js';
 import { checkChannelTarget, checkTransition } from './status-rules.js';
+import { checkDeclaredSpecs, loadModelTensors, sniffFormat } from './validate-model.js';
 
 export interface RegistryOptions {
   store: Store;
@@ -25,23 +26,6 @@ const nameVersion = {
   required: ['name', 'version'],
   properties: { name: { type: 'string', pattern: NAME }, version: { type: 'string', pattern: NAME } },
 } as const;
-
-/** TFLite files carry "TFL3" at offset 4; everything else must decode as ONNX. */
-const sniffFormat = (bytes: Uint8Array) =>
-  String.fromCharCode(...bytes.subarray(4, 8)) === 'TFL3' ? ('tflite' as const) : ('onnx' as const);
-
-async function describeTensors(bytes: Uint8Array, format: ModelFormat, label: string) {
-  // Loaded on first publish only: the inspector pulls in protobuf and flatbuffers decoders.
-  const { inspectModel } = await import('@edgewise/model-tools');
-  try {
-    return inspectModel(bytes, format);
-  } catch (error) {
-    throw new ServerError(
-      'BAD_REQUEST',
-      `${label} is not a valid ${format} model: ${(error as Error).message}`,
-    );
-  }
-}
 
 /**
  * The model registry: publish (admin), status and channel changes (admin), the merged manifest, and
@@ -93,7 +77,9 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
           `${label} already exists in the models folder's manifest; pick a new version`,
         );
       }
-      const info = await describeTensors(bytes, sniffed, label);
+      const info = await loadModelTensors(bytes, sniffed, label);
+      checkDeclaredSpecs(label, 'inputs', meta.inputs, info.inputs);
+      checkDeclaredSpecs(label, 'outputs', meta.outputs, info.outputs);
       const status = meta.status ?? 'candidate';
       for (const channel of meta.channels ?? []) checkChannelTarget(label, channel, status);
       const record: ModelVersionRecord = {
@@ -103,8 +89,9 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
         quantization: meta.quantization ?? 'fp32',
         sha256: createHash('sha256').update(bytes).digest('hex'),
         bytes: bytes.byteLength,
-        inputs: meta.inputs ?? info.inputs,
-        outputs: meta.outputs ?? info.outputs,
+        // From the model, never the header: predict checks inputs against these.
+        inputs: info.inputs,
+        outputs: info.outputs,
         ...(meta.metrics ? { metrics: meta.metrics } : {}),
         ...(meta.labels ? { labels: meta.labels } : {}),
         status,
@@ -197,8 +184,8 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
   app.get('/v1/models/:name/:version/file', { schema: { params: nameVersion } }, async (request, reply) => {
     const { name, version } = request.params as { name: string; version: string };
     const record = await store.registry.get(name, version);
-    const bytes = record && (await store.registry.bytes(name, version));
-    if (!record || !bytes) throw new ServerError('NOT_FOUND', `no published model ${name}@${version}`);
+    if (!record) throw new ServerError('NOT_FOUND', `no published model ${name}@${version}`);
+    const size = record.bytes;
     const etag = `"${record.sha256}"`;
     reply
       .header('etag', etag)
@@ -208,18 +195,15 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryOpti
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
     const ifRange = request.headers['if-range'];
     const range =
-      ifRange && ifRange !== etag
-        ? { kind: 'full' as const }
-        : parseRange(request.headers.range, bytes.byteLength);
+      ifRange && ifRange !== etag ? { kind: 'full' as const } : parseRange(request.headers.range, size);
     if (range.kind === 'unsatisfiable') {
-      return reply.status(416).header('content-range', `bytes */${bytes.byteLength}`).send();
+      return reply.status(416).header('content-range', `bytes */${size}`).send();
     }
-    if (range.kind === 'partial') {
-      return reply
-        .status(206)
-        .header('content-range', `bytes ${range.start}-${range.end}/${bytes.byteLength}`)
-        .send(Buffer.from(bytes.subarray(range.start, range.end + 1)));
-    }
-    return reply.send(Buffer.from(bytes));
+    // Streamed a stored chunk at a time (see storage/model-chunks.ts), never the whole file.
+    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+    if (range.kind === 'partial') reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
+    reply.header('content-length', String(end - start + 1));
+    if (size === 0) return reply.send(Buffer.alloc(0));
+    return reply.send(Readable.from(store.registry.readRange(name, version, start, end)));
   });
 }

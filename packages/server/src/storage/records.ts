@@ -121,6 +121,8 @@ export interface TaskRecord {
   request: unknown;
   result: unknown | null;
   error: string | null;
+  /** sha256 (hex) of the write key that created the task; null for tasks from before owners. */
+  owner: string | null;
   createdAt: number;
   updatedAt: number;
 }

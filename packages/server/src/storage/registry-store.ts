@@ -6,7 +6,10 @@ export interface RegistryStore {
   publish(record: ModelVersionRecord, bytes: Uint8Array): Promise<void>;
   list(): Promise<ModelVersionRecord[]>;
   get(name: string, version: string): Promise<ModelVersionRecord | undefined>;
+  /** The whole file (for loading a session); downloads use `readRange`. */
   bytes(name: string, version: string): Promise<Uint8Array | undefined>;
+  /** Bytes start..end (inclusive) of the file, a chunk at a time. */
+  readRange(name: string, version: string, start: number, end: number): AsyncIterable<Uint8Array>;
   setStatus(name: string, version: string, status: VersionStatus): Promise<void>;
   setChannel(channel: ChannelRecord): Promise<void>;
   listChannels(): Promise<ChannelRecord[]>;

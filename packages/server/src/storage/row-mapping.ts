@@ -87,6 +87,8 @@ export interface TaskRow {
   request: unknown;
   result: unknown;
   error: string | null;
+  /** Absent in rows read before migration 3 ran. */
+  owner?: string | null;
   created_at: Int;
   updated_at: Int;
 }
@@ -154,6 +156,7 @@ export function rowMapper(json: JsonColumns): RowMapper {
       request: parse(row.request),
       result: parseNullable(row.result),
       error: row.error,
+      owner: row.owner ?? null,
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
     }),

@@ -16,4 +16,20 @@ export function taskStoreContract(fresh: () => Promise<TaskStore>): void {
     expect(await tasks.pending(10)).toEqual([]);
     expect(await tasks.get('nope')).toBeUndefined();
   });
+
+  it('remembers who created a task and deletes tasks past their retention', async () => {
+    const tasks = await fresh();
+    expect(await tasks.create('old', {}, 'a'.repeat(64))).toMatchObject({ owner: 'a'.repeat(64) });
+    expect((await tasks.create('legacy', {})).owner).toBeNull();
+    await tasks.finish('old', { result: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    const cutoff = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    await tasks.create('new', {}, 'b'.repeat(64));
+    expect(await tasks.deleteExpired(cutoff)).toBe(2);
+    expect(await tasks.get('old')).toBeUndefined();
+    expect(await tasks.get('legacy')).toBeUndefined();
+    expect(await tasks.get('new')).toMatchObject({ owner: 'b'.repeat(64) });
+    expect(await tasks.deleteExpired(cutoff)).toBe(0);
+  });
 }

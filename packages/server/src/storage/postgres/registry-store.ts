@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readRange, splitChunks } from '../model-chunks.js';
 import type { ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
 import type { RegistryStore } from '../registry-store.js';
 import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
@@ -8,10 +9,30 @@ export class PostgresRegistryStore implements RegistryStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async publish(record: ModelVersionRecord, bytes: Uint8Array): Promise<void> {
-    const { rowCount } = await this.pool.query(
-      'INSERT INTO model_versions (name, version, record, status, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
-      [record.name, record.version, JSON.stringify(record), record.status, Buffer.from(bytes)],
-    );
+    // The file goes to model_chunks in the same transaction; `data` only holds pre-chunking files.
+    const client = await this.pool.connect();
+    let rowCount: number | null = 0;
+    try {
+      await client.query('BEGIN');
+      ({ rowCount } = await client.query(
+        'INSERT INTO model_versions (name, version, record, status, data) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+        [record.name, record.version, JSON.stringify(record), record.status, Buffer.alloc(0)],
+      ));
+      if (rowCount === 1)
+        for (const [seq, chunk] of splitChunks(bytes).entries())
+          await client.query('INSERT INTO model_chunks (name, version, seq, data) VALUES ($1, $2, $3, $4)', [
+            record.name,
+            record.version,
+            seq,
+            Buffer.from(chunk),
+          ]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
     if (rowCount !== 1) throw alreadyPublished(record.name, record.version);
   }
 
@@ -31,7 +52,32 @@ export class PostgresRegistryStore implements RegistryStore {
     return (await this.versions('WHERE name = $1 AND version = $2', [name, version]))[0];
   }
 
+  private async chunk(name: string, version: string, seq: number): Promise<Uint8Array | undefined> {
+    const { rows } = await this.pool.query<{ data: Buffer }>(
+      'SELECT data FROM model_chunks WHERE name = $1 AND version = $2 AND seq = $3',
+      [name, version, seq],
+    );
+    return rows[0] ? bytesOf(rows[0].data) : undefined;
+  }
+
+  readRange(name: string, version: string, start: number, end: number): AsyncIterable<Uint8Array> {
+    return readRange(
+      (seq) => this.chunk(name, version, seq),
+      () => this.legacyBytes(name, version),
+      start,
+      end,
+    );
+  }
+
   async bytes(name: string, version: string): Promise<Uint8Array | undefined> {
+    const { rows } = await this.pool.query<{ data: Buffer }>(
+      'SELECT data FROM model_chunks WHERE name = $1 AND version = $2 ORDER BY seq',
+      [name, version],
+    );
+    return rows.length ? bytesOf(Buffer.concat(rows.map((r) => r.data))) : this.legacyBytes(name, version);
+  }
+
+  private async legacyBytes(name: string, version: string): Promise<Uint8Array | undefined> {
     const { rows } = await this.pool.query<{ data: Buffer }>(
       'SELECT data FROM model_versions WHERE name = $1 AND version = $2',
       [name, version],

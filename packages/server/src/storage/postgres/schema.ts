@@ -122,4 +122,17 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     rewards_without_exposure_id BIGINT NOT NULL DEFAULT 0
   );
   `,
+  // 3: tasks belong to the write key that created them (a sha256 of it, never the key) and expire;
+  // the index serves the retention job's delete. Model files move to 1 MiB chunks (model-chunks.ts).
+  `
+  ALTER TABLE tasks ADD COLUMN owner TEXT;
+  CREATE INDEX tasks_updated ON tasks (updated_at);
+  CREATE TABLE model_chunks (
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (name, version, seq)
+  );
+  `,
 ];

@@ -7,11 +7,11 @@ import { toRecord } from './database.js';
 export class PostgresTaskStore implements TaskStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async create(id: string, request: unknown): Promise<TaskRecord> {
+  async create(id: string, request: unknown, owner?: string): Promise<TaskRecord> {
     const now = Date.now();
     const { rows } = await this.pool.query<TaskRow>(
-      `INSERT INTO tasks (id, status, request, created_at, updated_at) VALUES ($1, 'pending', $2, $3, $3) RETURNING *`,
-      [id, JSON.stringify(request), now],
+      `INSERT INTO tasks (id, status, request, owner, created_at, updated_at) VALUES ($1, 'pending', $2, $3, $4, $4) RETURNING *`,
+      [id, JSON.stringify(request), owner ?? null, now],
     );
     return toRecord.task(rows[0] as TaskRow);
   }
@@ -41,5 +41,10 @@ export class PostgresTaskStore implements TaskStore {
       [limit],
     );
     return rows.map(toRecord.task);
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM tasks WHERE updated_at < $1', [before]);
+    return rowCount ?? 0;
   }
 }

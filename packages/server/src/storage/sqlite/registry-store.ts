@@ -1,3 +1,4 @@
+import { readRange, splitChunks } from '../model-chunks.js';
 import type { ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
 import type { RegistryStore } from '../registry-store.js';
 import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
@@ -7,12 +8,20 @@ export class SqliteRegistryStore implements RegistryStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   async publish(record: ModelVersionRecord, bytes: Uint8Array): Promise<void> {
-    const info = this.db
-      .prepare(
-        'INSERT INTO model_versions (name, version, record, status, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      )
-      .run(record.name, record.version, JSON.stringify(record), record.status, Buffer.from(bytes));
-    if (info.changes !== 1) throw alreadyPublished(record.name, record.version);
+    // The file goes to model_chunks; `data` stays empty (it holds files published before chunking).
+    const insert = this.db.prepare('INSERT INTO model_chunks (name, version, seq, data) VALUES (?, ?, ?, ?)');
+    const changes = this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          'INSERT INTO model_versions (name, version, record, status, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        )
+        .run(record.name, record.version, JSON.stringify(record), record.status, Buffer.alloc(0));
+      if (info.changes === 1)
+        for (const [seq, chunk] of splitChunks(bytes).entries())
+          insert.run(record.name, record.version, seq, Buffer.from(chunk));
+      return info.changes;
+    })();
+    if (changes !== 1) throw alreadyPublished(record.name, record.version);
   }
 
   private versions(where: string, ...args: string[]): ModelVersionRecord[] {
@@ -30,7 +39,30 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.versions('WHERE name = ? AND version = ?', name, version)[0];
   }
 
+  private chunk(name: string, version: string, seq: number): Uint8Array | undefined {
+    const row = this.db
+      .prepare('SELECT data FROM model_chunks WHERE name = ? AND version = ? AND seq = ?')
+      .get(name, version, seq) as { data: Buffer } | undefined;
+    return row ? bytesOf(row.data) : undefined;
+  }
+
+  readRange(name: string, version: string, start: number, end: number): AsyncIterable<Uint8Array> {
+    return readRange(
+      async (seq) => this.chunk(name, version, seq),
+      async () => this.legacyBytes(name, version),
+      start,
+      end,
+    );
+  }
+
   async bytes(name: string, version: string): Promise<Uint8Array | undefined> {
+    const rows = this.db
+      .prepare('SELECT data FROM model_chunks WHERE name = ? AND version = ? ORDER BY seq')
+      .all(name, version) as { data: Buffer }[];
+    return rows.length ? bytesOf(Buffer.concat(rows.map((r) => r.data))) : this.legacyBytes(name, version);
+  }
+
+  private legacyBytes(name: string, version: string): Uint8Array | undefined {
     const row = this.db
       .prepare('SELECT data FROM model_versions WHERE name = ? AND version = ?')
       .get(name, version) as { data: Buffer } | undefined;

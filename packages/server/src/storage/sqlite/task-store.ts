@@ -6,13 +6,13 @@ import { type SqliteDatabase, toRecord } from './database.js';
 export class SqliteTaskStore implements TaskStore {
   constructor(private readonly db: SqliteDatabase) {}
 
-  async create(id: string, request: unknown): Promise<TaskRecord> {
+  async create(id: string, request: unknown, owner?: string): Promise<TaskRecord> {
     const now = Date.now();
     this.db
       .prepare(
-        "INSERT INTO tasks (id, status, request, created_at, updated_at) VALUES (?, 'pending', ?, ?, ?)",
+        "INSERT INTO tasks (id, status, request, owner, created_at, updated_at) VALUES (?, 'pending', ?, ?, ?, ?)",
       )
-      .run(id, JSON.stringify(request), now, now);
+      .run(id, JSON.stringify(request), owner ?? null, now, now);
     return (await this.get(id)) as TaskRecord;
   }
 
@@ -41,5 +41,9 @@ export class SqliteTaskStore implements TaskStore {
       .prepare("SELECT * FROM tasks WHERE status = 'pending' ORDER BY created_at LIMIT ?")
       .all(limit) as TaskRow[];
     return rows.map(toRecord.task);
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    return this.db.prepare('DELETE FROM tasks WHERE updated_at < ?').run(before).changes;
   }
 }
