@@ -73,7 +73,8 @@ export interface TfliteModel {
   signatureKeys: string[];
 }
 
-function readQuantization(r: FlatBufferReader, q: number): TfliteQuantization | undefined {
+/** A tensor's quantization table; shared with the rewriter (`rewrite/read-graph.ts`). */
+export function readQuantization(r: FlatBufferReader, q: number): TfliteQuantization | undefined {
   const scale = r.float32Vector(q, QuantizationField.scale) ?? [];
   const min = r.float32Vector(q, QuantizationField.min);
   const max = r.float32Vector(q, QuantizationField.max);

@@ -1,3 +1,4 @@
+import type { TfliteQuantization } from '../read.js';
 import type { RawTable } from './raw-table.js';
 
 /**
@@ -6,13 +7,8 @@ import type { RawTable } from './raw-table.js';
  * interpreter need), it keeps every operator's options, custom options, metadata and signatures, so a
  * third-party model survives the round trip. Tensors and buffers are referred to by index, as in the file.
  */
-export interface GraphQuantization {
-  scale: number[];
-  zeroPoint: number[];
-  quantizedDimension: number;
-  min?: number[];
-  max?: number[];
-}
+/** The same table the reader gives (`TfliteQuantization`). */
+export type GraphQuantization = TfliteQuantization;
 
 export interface GraphTensor {
   name: string;

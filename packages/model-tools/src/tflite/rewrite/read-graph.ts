@@ -1,11 +1,11 @@
 import { ModelToolsError } from '../../errors.js';
 import { FlatBufferReader } from '../flatbuffer-reader.js';
+import { readQuantization as readTensorQuantization } from '../read.js';
 import {
   BufferField,
   ModelField,
   OperatorCodeField,
   OperatorField,
-  QuantizationField,
   SignatureDefField,
   SubGraphField,
   TensorField,
@@ -39,18 +39,9 @@ function unsupported(what: string): never {
 }
 
 function readQuantization(r: FlatBufferReader, q: number): GraphQuantization | undefined {
+  // The reader ignores custom details; a rewrite would silently drop them, so it refuses instead.
   if (r.int8(q, QUANTIZATION_DETAILS_TYPE) !== 0) unsupported('custom quantization details');
-  const scale = r.float32Vector(q, QuantizationField.scale) ?? [];
-  const min = r.float32Vector(q, QuantizationField.min);
-  const max = r.float32Vector(q, QuantizationField.max);
-  if (scale.length === 0 && !min) return undefined;
-  return {
-    scale,
-    zeroPoint: r.int64Vector(q, QuantizationField.zeroPoint) ?? [],
-    quantizedDimension: r.int32(q, QuantizationField.quantizedDimension),
-    ...(min ? { min } : {}),
-    ...(max ? { max } : {}),
-  };
+  return readTensorQuantization(r, q);
 }
 
 function readTensor(r: FlatBufferReader, t: number): GraphTensor {
