@@ -28,7 +28,18 @@ export interface ExperimentDefinition {
   coverage?: number;
   /** Keep a user's first arm while a bandit re-weights. Default false. */
   sticky?: boolean;
+  /**
+   * What a reward may be: `{ binary: true }` (a conversion, 0 or 1) or a closed range. The collector
+   * refuses reward events outside it; without it, |value| ≤ 1e6.
+   */
+  reward?: RewardSpec;
 }
+
+/** The values a reward event of an experiment may carry. */
+export type RewardSpec = { binary: true } | { min: number; max: number };
+
+/** The largest |bound| a declared range may have: squared sums of many such rewards stay finite. */
+export const MAX_REWARD_BOUND = 1e9;
 
 /**
  * An experiment as `GET /v1/experiments` serves it.
@@ -77,12 +88,24 @@ const fields = {
   },
   coverage: { type: 'number', minimum: 0, maximum: 1 },
   sticky: { type: 'boolean' },
+  // One object rather than oneOf, so a bad bound is reported at its own path; "binary, or both
+  // min and max, min < max" is checked after the schema (oneOf below only refuses a half range).
+  reward: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      binary: { const: true },
+      min: { type: 'number', minimum: -MAX_REWARD_BOUND, maximum: MAX_REWARD_BOUND },
+      max: { type: 'number', minimum: -MAX_REWARD_BOUND, maximum: MAX_REWARD_BOUND },
+    },
+    oneOf: [{ required: ['binary'] }, { required: ['min', 'max'] }],
+  },
 } as const;
 
 /**
  * A served experiment. Unknown properties are ignored so an older SDK can read a newer server's
  * configs. What a schema cannot say (unique arm names, weights not all zero, one policy weight per
- * arm) every reader checks after validation.
+ * arm, a reward range with min below max) every reader checks after validation.
  */
 export const experimentConfigSchema = {
   type: 'object',

@@ -28,6 +28,8 @@ export {
   experimentConfigSchema,
   experimentDefinitionSchema,
   MAX_ARMS,
+  MAX_REWARD_BOUND,
+  type RewardSpec,
 } from './experiment.js';
 export {
   type Backend,

@@ -5,9 +5,15 @@ import { buildServer } from './app.js';
 import { readExperimentsFile } from './experiments/experiments-file.js';
 import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS } from './http/limits.js';
 
+if (process.argv[2] === 'rebuild-aggregates') {
+  const { rebuildCommand } = await import('./rebuild-command.js');
+  process.exit(await rebuildCommand(process.argv.slice(3)));
+}
+
 const usage = `edgewise-server [--port 8080] [--host 127.0.0.1] [--models dir] [--static dir] [--db .edgewise-data/edgewise.db]
                 [--experiments experiments.json] [--cors-origin https://app.example]... [--policy-interval 60]
                 [--trust-proxy true|<proxy addresses/CIDRs, comma-separated>]
+       edgewise-server rebuild-aggregates [--experiment key] [--db path]   (see --help there)
 env: DATABASE_URL (Postgres; else SQLite at --db), ADMIN_TOKEN, WRITE_KEYS (comma-separated pk_… keys),
      CORS_ORIGINS (comma-separated), TRUST_PROXY, RATE_LIMIT_PER_MINUTE, PREDICT_RATE_LIMIT_PER_MINUTE,
      READ_RATE_LIMIT_PER_MINUTE, ADMIN_RATE_LIMIT_PER_MINUTE, REQUEST_TIMEOUT_MS, SHUTDOWN_DELAY_MS, LOG_LEVEL`;

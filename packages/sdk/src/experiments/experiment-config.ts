@@ -32,6 +32,46 @@ function checkWeights(
   if (!(total > 0)) fail(key, `${what} (${field('')}) must not all be zero`);
 }
 
+const MAX_REWARD_BOUND = 1e9;
+
+function checkRewardSpec(key: string, reward: unknown): void {
+  if (typeof reward !== 'object' || reward === null) fail(key, '"reward" must be an object');
+  const r = reward as Record<string, unknown>;
+  for (const name of Object.keys(r)) {
+    if (name !== 'binary' && name !== 'min' && name !== 'max')
+      fail(key, `reward.${name} is not a reward property (binary, min, max)`);
+  }
+  if ('binary' in r) {
+    if (r.binary !== true) fail(key, 'reward.binary must be true (omit it for a range)');
+    if ('min' in r || 'max' in r) fail(key, 'reward: give either binary or min and max, not both');
+    return;
+  }
+  for (const bound of ['min', 'max'] as const) {
+    const v = r[bound];
+    if (typeof v !== 'number' || !(Math.abs(v) <= MAX_REWARD_BOUND))
+      fail(key, `reward.${bound} must be a number in [-1e9, 1e9], got ${JSON.stringify(v)}`);
+  }
+  if (!((r.min as number) < (r.max as number))) fail(key, 'reward: reward.min must be below reward.max');
+}
+
+/**
+ * Throws CONFIG when `value` is not a reward the experiment declares (the collector would refuse it
+ * for good); an experiment without a `reward` declaration takes any finite number.
+ */
+export function checkRewardValue(config: ExperimentConfig, value: number): void {
+  const reward = config.reward;
+  if (!reward) return;
+  const ok = 'binary' in reward ? value === 0 || value === 1 : value >= reward.min && value <= reward.max;
+  if (!ok) {
+    const allowed = 'binary' in reward ? '0 or 1' : `in [${reward.min}, ${reward.max}]`;
+    throw new EdgewiseError(
+      'CONFIG',
+      `experiment "${config.key}" takes rewards ${allowed}, got ${value}; the collector would refuse it`,
+      { details: { experiment: config.key, value } },
+    );
+  }
+}
+
 /**
  * Checks an experiment from the network and returns it typed; throws CONFIG with the field at fault.
  *
@@ -93,5 +133,6 @@ export function validateExperiment(value: unknown): ExperimentConfig {
   }
   if (config.sticky !== undefined && typeof config.sticky !== 'boolean')
     fail(key, '"sticky" must be a boolean');
+  if (config.reward !== undefined) checkRewardSpec(key, config.reward);
   return config as ExperimentConfig;
 }

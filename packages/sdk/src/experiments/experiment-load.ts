@@ -3,6 +3,7 @@ import { exposureEvent, ineligibleEvent, predictionEvent, rewardEvent } from '..
 import type { EventQueue } from '../events/event-queue.js';
 import type { Model } from '../model.js';
 import { controlArm } from './assign-arm.js';
+import { checkRewardValue } from './experiment-config.js';
 import type { Assignment, ExperimentConfig } from './experiment-types.js';
 import { type ExposureContext, type ExposureLog, exposureContext } from './exposure-log.js';
 import type { StickyAssignments } from './sticky-assignments.js';
@@ -54,6 +55,7 @@ export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
       arm: assignment.arm,
       // The model holds its own decision: a reward follows the exposure this model was loaded under.
       onReward: async (value) => {
+        checkRewardValue(x.config, value);
         const queue = x.requireQueue();
         if (decision) await queue.enqueue(rewardEvent(decision, value));
       },

@@ -73,7 +73,10 @@ describe('loading under an experiment', () => {
       sqlitePath: join(dir, 'db.sqlite'),
       writeKeys: ['pk_test'],
       policyIntervalMs: 0,
-      experiments: [{ key: 'iris-variants', type: 'ab', seed: 3, arms: arms('custom-op') }],
+      experiments: [
+        { key: 'iris-variants', type: 'ab', seed: 3, arms: arms('custom-op') },
+        { key: 'iris-binary', type: 'ab', seed: 3, arms: arms('int8').slice(0, 2), reward: { binary: true } },
+      ],
     });
     base = await server.listen({ host: '127.0.0.1', port: 0 });
     configs = ((await (await fetch(`${base}/v1/experiments`)).json()) as { experiments: ExperimentConfig[] })
@@ -160,5 +163,19 @@ describe('loading under an experiment', () => {
     expect(sent.map((e) => e.type)).toEqual(['ineligible']);
     expect(sent[0]).toMatchObject({ arm: 'custom-op', variant: 'custom-op' });
     expect(sent[0]!.reason).toMatch(/com\.example\.missing|implementation|backend/i);
+  });
+
+  it('refuses, before sending, a reward the experiment does not declare; sends the ones it does', async () => {
+    const { ew, sent } = await session('user-1');
+    const model = await ew.load('iris', { experiment: 'iris-binary' });
+    await expect(model.reward(0.5)).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringContaining('takes rewards 0 or 1'),
+    });
+    await model.reward(1);
+    const flushed = await ew.flush();
+    await ew.close();
+    expect(sent.filter((e) => e.type === 'reward').map((e) => e.value)).toEqual([1]);
+    expect(flushed).toMatchObject({ rejected: 0 });
   });
 });

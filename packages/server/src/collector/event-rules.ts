@@ -1,4 +1,4 @@
-import type { ExperimentRecord } from '../storage/records.js';
+import type { ExperimentDefinition, ExperimentRecord } from '../storage/records.js';
 import type { WireEvent } from './event-schema.js';
 
 /**
@@ -51,12 +51,40 @@ const TEXT_FIELDS = [
   'policyVersion',
 ] as const;
 
+/** The fields the rules read; a wire event and a stored record both have them (absent as null there). */
+export interface CheckedEvent {
+  userId: string;
+  experiment: string;
+  arm: string;
+  modelVersion: string;
+  variant?: string | null;
+  reason?: string | null;
+  policyVersion?: string | number | null;
+  latencyMs?: number | null;
+  value?: number | null;
+}
+
 /** The first rule the event breaks as `[field, reason]`, or undefined when it may be stored. */
 export function checkEvent(
-  e: WireEvent,
+  e: CheckedEvent & Pick<WireEvent, 'policyVersion'>,
   ts: number,
   experiments: ReadonlyMap<string, ExperimentRecord>,
   now: number,
+): [field: string, reason: string] | undefined {
+  if (ts < now - MAX_EVENT_AGE_MS)
+    return ['ts', `ts is more than 30 days before the server's time; events that old are not accepted`];
+  if (ts > now + MAX_EVENT_LEAD_MS)
+    return ['ts', `ts is more than 1 day after the server's time; check the device clock`];
+  return checkContent(e, experiments);
+}
+
+/**
+ * The rules that do not depend on when the event arrives: what `rebuild-aggregates` holds stored
+ * events to, so events accepted before a rule existed (or under an older definition) can be set aside.
+ */
+export function checkContent(
+  e: CheckedEvent,
+  experiments: ReadonlyMap<string, ExperimentRecord>,
 ): [field: string, reason: string] | undefined {
   for (const field of TEXT_FIELDS) {
     const value = e[field];
@@ -68,11 +96,7 @@ export function checkEvent(
   }
   if (typeof e.policyVersion === 'number' && !Number.isFinite(e.policyVersion))
     return ['policyVersion', 'policyVersion must be a finite number or a string'];
-  if (ts < now - MAX_EVENT_AGE_MS)
-    return ['ts', `ts is more than 30 days before the server's time; events that old are not accepted`];
-  if (ts > now + MAX_EVENT_LEAD_MS)
-    return ['ts', `ts is more than 1 day after the server's time; check the device clock`];
-  if (e.latencyMs !== undefined && !(e.latencyMs <= MAX_LATENCY_MS))
+  if (e.latencyMs != null && !(e.latencyMs <= MAX_LATENCY_MS))
     return ['latencyMs', `latencyMs must be at most ${MAX_LATENCY_MS} (one hour)`];
   const experiment = experiments.get(e.experiment);
   if (!experiment)
@@ -86,20 +110,27 @@ export function checkEvent(
       'arm',
       `experiment "${e.experiment}" has no arm "${e.arm}"; its arms are ${experiment.arms.map((a) => a.name).join(', ')}`,
     ];
-  if (e.variant !== undefined && arm.variant !== undefined && e.variant !== arm.variant)
+  if (e.variant != null && arm.variant !== undefined && e.variant !== arm.variant)
     return ['variant', `arm "${arm.name}" runs variant "${arm.variant}", not "${e.variant}"`];
-  if (e.value !== undefined) {
-    const [min, max] = rewardRange(experiment);
-    if (!Number.isFinite(e.value) || e.value < min || e.value > max)
-      return ['value', `value must be a finite number in [${min}, ${max}] for experiment "${e.experiment}"`];
+  if (e.value != null) {
+    if (experiment.reward && 'binary' in experiment.reward) {
+      if (e.value !== 0 && e.value !== 1)
+        return ['value', `experiment "${e.experiment}" has a binary reward: value must be 0 or 1`];
+    } else {
+      const [min, max] = rewardRange(experiment);
+      if (!Number.isFinite(e.value) || e.value < min || e.value > max)
+        return [
+          'value',
+          `value must be a finite number in [${min}, ${max}] for experiment "${e.experiment}"`,
+        ];
+    }
   }
   return undefined;
 }
 
-/** The experiment's declared reward range, else ±{@link DEFAULT_MAX_ABS_VALUE}. */
-export function rewardRange(experiment: ExperimentRecord): [number, number] {
-  const declared = (experiment as { reward?: { min?: unknown; max?: unknown } }).reward;
-  const min = typeof declared?.min === 'number' ? declared.min : -DEFAULT_MAX_ABS_VALUE;
-  const max = typeof declared?.max === 'number' ? declared.max : DEFAULT_MAX_ABS_VALUE;
-  return [min, max];
+/** The experiment's declared reward range ([0, 1] for a binary one), else ±{@link DEFAULT_MAX_ABS_VALUE}. */
+export function rewardRange(experiment: ExperimentDefinition): [number, number] {
+  const declared = experiment.reward;
+  if (!declared) return [-DEFAULT_MAX_ABS_VALUE, DEFAULT_MAX_ABS_VALUE];
+  return 'binary' in declared ? [0, 1] : [declared.min, declared.max];
 }

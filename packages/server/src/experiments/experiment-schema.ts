@@ -36,6 +36,10 @@ export function checkExperiment(raw: IncomingDefinition, where = 'body'): Experi
     }
     if (weights.reduce((s, w) => s + w, 0) <= 0) bad('policyWeights must not all be 0');
   }
+  const reward = raw.reward;
+  if (reward && 'min' in reward && !(reward.min < reward.max)) {
+    bad(`reward: reward.min (${reward.min}) must be below reward.max (${reward.max})`);
+  }
   if (raw.policy && raw.type !== 'bandit') {
     bad('policy is only for type "bandit"; remove it or change type');
   }

@@ -26,5 +26,6 @@ export function serveExperiment(record: ExperimentRecord): ServedExperiment {
     // Absent stays absent, so configs of experiments that never set them are unchanged on the wire.
     ...(record.coverage === undefined ? {} : { coverage: record.coverage }),
     ...(record.sticky === undefined ? {} : { sticky: record.sticky }),
+    ...(record.reward === undefined ? {} : { reward: record.reward }),
   };
 }

@@ -1,4 +1,26 @@
-import type { ArmAggregate, EventRecord, ExperimentTotals, IngestResult, TimelinePoint } from './records.js';
+import type {
+  ArmAggregate,
+  EventRecord,
+  ExperimentTotals,
+  IngestResult,
+  RebuildResult,
+  TimelinePoint,
+} from './records.js';
+
+/** The rows of an experiment computed from its events: what a rebuild deletes and folds anew. */
+export const DERIVED_TABLES = [
+  'arm_aggregates',
+  'experiment_totals',
+  'experiment_users',
+  'decisions',
+  'experiment_ineligible',
+] as const;
+
+/** Events a rebuild reads and folds at a time, in (ts, id) order. */
+export const REBUILD_PAGE = 1000;
+
+/** Why a stored event must no longer count, as `[field, reason]`; undefined keeps it. */
+export type StoredEventCheck = (event: EventRecord) => [field: string, reason: string] | undefined;
 
 /** Client events and the per-arm totals kept beside them. */
 export interface EventStore {
@@ -15,4 +37,12 @@ export interface EventStore {
   /** Event counts per bucket and arm, with the users first exposed in each bucket. */
   timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]>;
   count(): Promise<number>;
+  /** The experiments that have stored events, defined or not, sorted. */
+  experimentsWithEvents(): Promise<string[]>;
+  /**
+   * Recomputes the experiment's derived rows ({@link DERIVED_TABLES}) from its stored events, in one
+   * transaction that holds off ingest: events `check` refuses move to `quarantined_events`, the rest
+   * are folded in (ts, id) order exactly as ingest folds them.
+   */
+  rebuild(experiment: string, check: StoredEventCheck): Promise<RebuildResult>;
 }

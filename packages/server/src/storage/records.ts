@@ -27,6 +27,15 @@ export interface EventRecord {
   reason: string | null;
 }
 
+/** What `EventStore.rebuild` did to one experiment. */
+export interface RebuildResult {
+  experiment: string;
+  /** Stored events folded into the new aggregates. */
+  folded: number;
+  /** Events moved to `quarantined_events`, by the field at fault. */
+  quarantined: Record<string, number>;
+}
+
 export interface IngestResult {
   /** Events stored for the first time. */
   accepted: number;

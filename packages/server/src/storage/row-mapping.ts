@@ -3,6 +3,7 @@ import { ARM_COUNTERS, readCounters, UNATTRIBUTED_COUNTERS } from './counters.js
 import type { DecisionState, UserState } from './fold-events.js';
 import type {
   ArmAggregate,
+  EventRecord,
   ExperimentDefinition,
   ExperimentRecord,
   ExperimentTotals,
@@ -33,6 +34,27 @@ export interface AggregateRow extends Record<string, unknown> {
 export interface TotalsRow extends Record<string, unknown> {
   experiment: string;
 }
+
+export interface EventRow {
+  id: string;
+  type: EventRecord['type'];
+  user_id: string;
+  experiment: string;
+  arm: string;
+  probability: number;
+  model_version: string;
+  value: number | null;
+  latency_ms: number | null;
+  ts: Int;
+  variant: string | null;
+  policy_version: string | null;
+  exposure_id: string | null;
+  reason: string | null;
+}
+
+/** The columns of {@link EventRow}, for SELECTs. */
+export const EVENT_COLUMNS =
+  'id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, variant, policy_version, exposure_id, reason';
 
 export interface UserRow {
   experiment: string;
@@ -94,6 +116,7 @@ export interface TaskRow {
 }
 
 export interface RowMapper {
+  event(row: EventRow): EventRecord;
   aggregate(row: AggregateRow): ArmAggregate;
   totals(row: TotalsRow): ExperimentTotals;
   user(row: UserRow): UserState;
@@ -110,6 +133,22 @@ export function rowMapper(json: JsonColumns): RowMapper {
   const parse = json === 'text' ? (value: unknown) => JSON.parse(value as string) : (value: unknown) => value;
   const parseNullable = (value: unknown) => (value === null || value === undefined ? null : parse(value));
   return {
+    event: (row) => ({
+      id: row.id,
+      type: row.type,
+      userId: row.user_id,
+      experiment: row.experiment,
+      arm: row.arm,
+      probability: Number(row.probability),
+      modelVersion: row.model_version,
+      value: row.value === null ? null : Number(row.value),
+      latencyMs: row.latency_ms === null ? null : Number(row.latency_ms),
+      ts: Number(row.ts),
+      variant: row.variant,
+      policyVersion: row.policy_version,
+      exposureId: row.exposure_id,
+      reason: row.reason,
+    }),
     aggregate: (row) => ({ experiment: row.experiment, arm: row.arm, ...readCounters(ARM_COUNTERS, row) }),
     totals: (row) => ({ experiment: row.experiment, ...readCounters(UNATTRIBUTED_COUNTERS, row) }),
     user: (row) => ({

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { eventStoreContract } from './events.js';
 import { experimentStoreContract } from './experiments.js';
+import { rebuildContract } from './rebuild.js';
 import { registryStoreContract } from './registry.js';
 import { taskStoreContract } from './tasks.js';
 import { userCountersContract } from './users.js';
@@ -22,4 +23,5 @@ export function storeContract(fresh: () => Promise<Store>): void {
   describe('experiments', () => experimentStoreContract(async () => (await fresh()).experiments));
   describe('registry', () => registryStoreContract(async () => (await fresh()).registry));
   describe('tasks', () => taskStoreContract(async () => (await fresh()).tasks));
+  describe('rebuild-aggregates', () => rebuildContract(fresh));
 }

@@ -1,9 +1,23 @@
 import type pg from 'pg';
 import { uniqueById } from '../aggregate-deltas.js';
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
-import type { EventStore } from '../event-store.js';
-import type { ArmAggregate, EventRecord, ExperimentTotals, IngestResult, TimelinePoint } from '../records.js';
-import { type AggregateRow, mergeUserBuckets, type TimelineRow, type TotalsRow } from '../row-mapping.js';
+import { DERIVED_TABLES, type EventStore, REBUILD_PAGE, type StoredEventCheck } from '../event-store.js';
+import type {
+  ArmAggregate,
+  EventRecord,
+  ExperimentTotals,
+  IngestResult,
+  RebuildResult,
+  TimelinePoint,
+} from '../records.js';
+import {
+  type AggregateRow,
+  EVENT_COLUMNS,
+  type EventRow,
+  mergeUserBuckets,
+  type TimelineRow,
+  type TotalsRow,
+} from '../row-mapping.js';
 import { toRecord, transaction } from './database.js';
 import { foldInserted } from './ingest.js';
 
@@ -95,5 +109,63 @@ export class PostgresEventStore implements EventStore {
   async count(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM events');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async experimentsWithEvents(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ experiment: string }>(
+      'SELECT DISTINCT experiment FROM events ORDER BY experiment',
+    );
+    return rows.map((r) => r.experiment);
+  }
+
+  async rebuild(experiment: string, check: StoredEventCheck): Promise<RebuildResult> {
+    return transaction(this.pool, async (client) => {
+      // SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock every INSERT takes: ingest on
+      // every replica waits (its clients retry) while reads go on.
+      await client.query('LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE');
+      for (const table of DERIVED_TABLES)
+        await client.query(`DELETE FROM ${table} WHERE experiment = $1`, [experiment]);
+      const result: RebuildResult = { experiment, folded: 0, quarantined: {} };
+      const now = Date.now();
+      let after = { ts: Number.MIN_SAFE_INTEGER, id: '' };
+      for (;;) {
+        const { rows } = await client.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE experiment = $1 AND (ts, id) > ($2, $3)
+           ORDER BY ts, id LIMIT $4`,
+          [experiment, after.ts, after.id, REBUILD_PAGE],
+        );
+        if (rows.length === 0) break;
+        const kept: EventRecord[] = [];
+        const refused: { e: EventRecord; field: string; reason: string }[] = [];
+        for (const e of rows.map(toRecord.event)) {
+          const problem = check(e);
+          if (problem) refused.push({ e, field: problem[0], reason: problem[1] });
+          else kept.push(e);
+        }
+        if (refused.length > 0) {
+          await client.query(
+            `INSERT INTO quarantined_events (id, experiment, event, field, reason, quarantined_at)
+             SELECT id, $2, event, field, reason, $6 FROM unnest($1::text[], $3::jsonb[], $4::text[], $5::text[])
+               AS q(id, event, field, reason)
+             ON CONFLICT (id) DO UPDATE SET event = excluded.event, field = excluded.field, reason = excluded.reason`,
+            [
+              refused.map((r) => r.e.id),
+              experiment,
+              refused.map((r) => JSON.stringify(r.e)),
+              refused.map((r) => r.field),
+              refused.map((r) => r.reason),
+              now,
+            ],
+          );
+          await client.query('DELETE FROM events WHERE id = ANY($1::text[])', [refused.map((r) => r.e.id)]);
+          for (const r of refused) result.quarantined[r.field] = (result.quarantined[r.field] ?? 0) + 1;
+        }
+        if (kept.length > 0) await foldInserted(client, kept);
+        result.folded += kept.length;
+        const last = rows[rows.length - 1]!;
+        after = { ts: Number(last.ts), id: last.id };
+      }
+      return result;
+    });
   }
 }

@@ -1,7 +1,21 @@
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
-import type { EventStore } from '../event-store.js';
-import type { ArmAggregate, EventRecord, ExperimentTotals, IngestResult, TimelinePoint } from '../records.js';
-import { type AggregateRow, mergeUserBuckets, type TimelineRow, type TotalsRow } from '../row-mapping.js';
+import { DERIVED_TABLES, type EventStore, REBUILD_PAGE, type StoredEventCheck } from '../event-store.js';
+import type {
+  ArmAggregate,
+  EventRecord,
+  ExperimentTotals,
+  IngestResult,
+  RebuildResult,
+  TimelinePoint,
+} from '../records.js';
+import {
+  type AggregateRow,
+  EVENT_COLUMNS,
+  type EventRow,
+  mergeUserBuckets,
+  type TimelineRow,
+  type TotalsRow,
+} from '../row-mapping.js';
 import { immediate, type SqliteDatabase, toRecord } from './database.js';
 import { SqliteIngest } from './ingest.js';
 
@@ -89,5 +103,51 @@ export class SqliteEventStore implements EventStore {
 
   async count(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  async experimentsWithEvents(): Promise<string[]> {
+    const rows = this.db.prepare('SELECT DISTINCT experiment FROM events ORDER BY experiment').all();
+    return (rows as { experiment: string }[]).map((r) => r.experiment);
+  }
+
+  async rebuild(experiment: string, check: StoredEventCheck): Promise<RebuildResult> {
+    this.ingestStatements ??= new SqliteIngest(this.db);
+    const statements = this.ingestStatements;
+    const page = this.db.prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE experiment = ? AND (ts > ? OR (ts = ? AND id > ?))
+       ORDER BY ts, id LIMIT ?`,
+    );
+    const quarantine = this.db.prepare(
+      `INSERT OR REPLACE INTO quarantined_events (id, experiment, event, field, reason, quarantined_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    const remove = this.db.prepare('DELETE FROM events WHERE id = ?');
+    // One write transaction: SQLite's single writer keeps ingest out until the rows are whole again.
+    return immediate(this.db, () => {
+      for (const table of DERIVED_TABLES)
+        this.db.prepare(`DELETE FROM ${table} WHERE experiment = ?`).run(experiment);
+      const result: RebuildResult = { experiment, folded: 0, quarantined: {} };
+      const now = Date.now();
+      let after = { ts: Number.MIN_SAFE_INTEGER, id: '' };
+      for (;;) {
+        const rows = page.all(experiment, after.ts, after.ts, after.id, REBUILD_PAGE) as EventRow[];
+        if (rows.length === 0) break;
+        const kept: EventRecord[] = [];
+        for (const e of rows.map(toRecord.event)) {
+          const problem = check(e);
+          if (!problem) kept.push(e);
+          else {
+            quarantine.run(e.id, experiment, JSON.stringify(e), problem[0], problem[1], now);
+            remove.run(e.id);
+            result.quarantined[problem[0]] = (result.quarantined[problem[0]] ?? 0) + 1;
+          }
+        }
+        if (kept.length > 0) statements.fold(kept);
+        result.folded += kept.length;
+        const last = rows[rows.length - 1]!;
+        after = { ts: Number(last.ts), id: last.id };
+      }
+      return result;
+    });
   }
 }

@@ -111,7 +111,8 @@ export class SqliteIngest {
     return accepted;
   }
 
-  private fold(stored: EventRecord[]): void {
+  /** Folds events already in the events table into the derived rows (ingest, and a rebuild's pages). */
+  fold(stored: EventRecord[]): void {
     const users = new Map<string, UserState>();
     for (const k of touchedUsers(stored)) {
       const row = this.selectUser.get(k.experiment, k.userId) as UserRow | undefined;

@@ -135,4 +135,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, version, seq)
   );
   `,
+  // 4: rebuild-aggregates moves stored events that break the current rules here, so they never feed
+  // results again and are still there to inspect; `event` is the record as JSON.
+  `
+  CREATE TABLE quarantined_events (
+    id TEXT PRIMARY KEY,
+    experiment TEXT NOT NULL,
+    event TEXT NOT NULL,
+    field TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    quarantined_at INTEGER NOT NULL
+  );
+  CREATE INDEX quarantined_events_experiment ON quarantined_events (experiment);
+  `,
 ];
