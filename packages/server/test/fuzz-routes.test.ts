@@ -6,18 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tryStartPostgres } from './support/postgres.js';
+import { rng } from './support/rng.js';
 import { adminHeaders, modelsRoot, testServer, writeHeaders } from './support/server.js';
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const files = {
   onnx: readFileSync(join(modelsRoot, 'iris/1.0.0/iris.fp32.onnx')),

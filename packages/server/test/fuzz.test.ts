@@ -2,19 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wireEvent } from './support/events.js';
 import { tryStartPostgres } from './support/postgres.js';
+import { rng } from './support/rng.js';
 import { eventServer, TEST_NOW, writeHeaders } from './support/server.js';
-
-/** mulberry32: a seeded generator, so a failing case can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REQUIRED = ['id', 'type', 'userId', 'experiment', 'arm', 'probability', 'modelVersion', 'ts'];
 const JUNK: unknown[] = [

@@ -22,6 +22,33 @@ export const REBUILD_PAGE = 1000;
 /** Why a stored event must no longer count, as `[field, reason]`; undefined keeps it. */
 export type StoredEventCheck = (event: EventRecord) => [field: string, reason: string] | undefined;
 
+export interface RefusedEvent {
+  event: EventRecord;
+  field: string;
+  reason: string;
+}
+
+/** Splits one rebuild page into the events that still count and those to quarantine, tallying the latter. */
+export function sortPage(
+  page: readonly EventRecord[],
+  check: StoredEventCheck,
+  result: RebuildResult,
+): { kept: EventRecord[]; refused: RefusedEvent[] } {
+  const kept: EventRecord[] = [];
+  const refused: RefusedEvent[] = [];
+  for (const event of page) {
+    const problem = check(event);
+    if (!problem) {
+      kept.push(event);
+      continue;
+    }
+    refused.push({ event, field: problem[0], reason: problem[1] });
+    result.quarantined[problem[0]] = (result.quarantined[problem[0]] ?? 0) + 1;
+  }
+  result.folded += kept.length;
+  return { kept, refused };
+}
+
 /** Client events and the per-arm totals kept beside them. */
 export interface EventStore {
   /**

@@ -1,7 +1,13 @@
 import type pg from 'pg';
 import { uniqueById } from '../aggregate-deltas.js';
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
-import { DERIVED_TABLES, type EventStore, REBUILD_PAGE, type StoredEventCheck } from '../event-store.js';
+import {
+  DERIVED_TABLES,
+  type EventStore,
+  REBUILD_PAGE,
+  type StoredEventCheck,
+  sortPage,
+} from '../event-store.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -135,13 +141,7 @@ export class PostgresEventStore implements EventStore {
           [experiment, after.ts, after.id, REBUILD_PAGE],
         );
         if (rows.length === 0) break;
-        const kept: EventRecord[] = [];
-        const refused: { e: EventRecord; field: string; reason: string }[] = [];
-        for (const e of rows.map(toRecord.event)) {
-          const problem = check(e);
-          if (problem) refused.push({ e, field: problem[0], reason: problem[1] });
-          else kept.push(e);
-        }
+        const { kept, refused } = sortPage(rows.map(toRecord.event), check, result);
         if (refused.length > 0) {
           await client.query(
             `INSERT INTO quarantined_events (id, experiment, event, field, reason, quarantined_at)
@@ -149,19 +149,19 @@ export class PostgresEventStore implements EventStore {
                AS q(id, event, field, reason)
              ON CONFLICT (id) DO UPDATE SET event = excluded.event, field = excluded.field, reason = excluded.reason`,
             [
-              refused.map((r) => r.e.id),
+              refused.map((r) => r.event.id),
               experiment,
-              refused.map((r) => JSON.stringify(r.e)),
+              refused.map((r) => JSON.stringify(r.event)),
               refused.map((r) => r.field),
               refused.map((r) => r.reason),
               now,
             ],
           );
-          await client.query('DELETE FROM events WHERE id = ANY($1::text[])', [refused.map((r) => r.e.id)]);
-          for (const r of refused) result.quarantined[r.field] = (result.quarantined[r.field] ?? 0) + 1;
+          await client.query('DELETE FROM events WHERE id = ANY($1::text[])', [
+            refused.map((r) => r.event.id),
+          ]);
         }
         if (kept.length > 0) await foldInserted(client, kept);
-        result.folded += kept.length;
         const last = rows[rows.length - 1]!;
         after = { ts: Number(last.ts), id: last.id };
       }

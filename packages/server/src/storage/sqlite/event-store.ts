@@ -1,5 +1,11 @@
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
-import { DERIVED_TABLES, type EventStore, REBUILD_PAGE, type StoredEventCheck } from '../event-store.js';
+import {
+  DERIVED_TABLES,
+  type EventStore,
+  REBUILD_PAGE,
+  type StoredEventCheck,
+  sortPage,
+} from '../event-store.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -132,18 +138,12 @@ export class SqliteEventStore implements EventStore {
       for (;;) {
         const rows = page.all(experiment, after.ts, after.ts, after.id, REBUILD_PAGE) as EventRow[];
         if (rows.length === 0) break;
-        const kept: EventRecord[] = [];
-        for (const e of rows.map(toRecord.event)) {
-          const problem = check(e);
-          if (!problem) kept.push(e);
-          else {
-            quarantine.run(e.id, experiment, JSON.stringify(e), problem[0], problem[1], now);
-            remove.run(e.id);
-            result.quarantined[problem[0]] = (result.quarantined[problem[0]] ?? 0) + 1;
-          }
+        const { kept, refused } = sortPage(rows.map(toRecord.event), check, result);
+        for (const r of refused) {
+          quarantine.run(r.event.id, experiment, JSON.stringify(r.event), r.field, r.reason, now);
+          remove.run(r.event.id);
         }
         if (kept.length > 0) statements.fold(kept);
-        result.folded += kept.length;
         const last = rows[rows.length - 1]!;
         after = { ts: Number(last.ts), id: last.id };
       }
