@@ -11,14 +11,25 @@ export const EVENT_TEXT_LIMITS = {
   modelVersion: 128,
   variant: 128,
   reason: 512,
+  code: 64,
 };
+
+/**
+ * Health of the device running an arm, sent with the other events: `load` (latencyMs = time to
+ * load the model), `fallback` (a backend failed and another took over), `crash` (the inference
+ * worker died and was restarted), `device-lost` (the GPU device was lost), `integrity` (a model file
+ * failed its sha256), `error` (a predict call failed; `code` is the SDK's error code).
+ */
+export const HEALTH_EVENT_TYPES = ['load', 'fallback', 'crash', 'device-lost', 'integrity', 'error'] as const;
+export type HealthEventType = (typeof HEALTH_EVENT_TYPES)[number];
+export const EVENT_TYPES = ['exposure', 'prediction', 'reward', 'ineligible', ...HEALTH_EVENT_TYPES] as const;
 
 /**
  * `exposure`: a decision — the user was assigned an arm and runs it (its id is the decision's id).
  * `prediction` and `reward`: what followed a decision (`exposureId` names it). `ineligible`: the user
  * was assigned an arm this device cannot run; they run control instead and are not exposed.
  */
-export type EventType = 'exposure' | 'prediction' | 'reward' | 'ineligible';
+export type EventType = 'exposure' | 'prediction' | 'reward' | 'ineligible' | HealthEventType;
 
 /**
  * One event as the collector receives it. `id` is the idempotency key: a retry with the same id is
@@ -47,8 +58,15 @@ export interface EdgewiseEvent {
   policyVersion?: string | number;
   /** The decision (the exposure event's id) a prediction or reward follows. */
   exposureId?: string;
-  /** Why the device could not run the arm; required on `ineligible`. */
+  /** Why the device could not run the arm; required on `ineligible`. What happened, on health events. */
   reason?: string;
+  /** The SDK's error code; required on `error`. */
+  code?: string;
+  /**
+   * The share of such events this device sends, in (0, 1]: a prediction sent at 0.1 stands for ten.
+   * Absent means 1.
+   */
+  sampleRate?: number;
 }
 
 export interface EventBatch {
@@ -61,7 +79,7 @@ export const eventSchema = {
   required: ['id', 'type', 'userId', 'experiment', 'arm', 'probability', 'modelVersion', 'ts'],
   properties: {
     id: { type: 'string', pattern: UUID_PATTERN },
-    type: { type: 'string', enum: ['exposure', 'prediction', 'reward', 'ineligible'] },
+    type: { type: 'string', enum: EVENT_TYPES },
     userId: textSchema(EVENT_TEXT_LIMITS.userId),
     experiment: textSchema(EVENT_TEXT_LIMITS.experiment),
     arm: textSchema(EVENT_TEXT_LIMITS.arm),
@@ -81,6 +99,8 @@ export const eventSchema = {
     policyVersion: { anyOf: [{ type: 'string', minLength: 1, maxLength: 128 }, { type: 'number' }] },
     exposureId: { type: 'string', pattern: UUID_PATTERN },
     reason: textSchema(EVENT_TEXT_LIMITS.reason),
+    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+    sampleRate: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
   },
   allOf: [
     {
@@ -92,6 +112,16 @@ export const eventSchema = {
       if: { properties: { type: { const: 'ineligible' } } },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
       then: { required: ['reason'] },
+    },
+    {
+      if: { properties: { type: { const: 'error' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+      then: { required: ['code'] },
+    },
+    {
+      if: { properties: { type: { const: 'load' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+      then: { required: ['latencyMs'] },
     },
   ],
 } as const;

@@ -1,4 +1,5 @@
 import { nameSchema } from './common.js';
+import type { Condition } from './condition.js';
 
 export type ExperimentType = 'ab' | 'bandit';
 export type BanditPolicyName = 'thompson' | 'ucb1' | 'epsilon-greedy';
@@ -14,6 +15,11 @@ export interface ExperimentArm {
   variant?: string;
   /** Relative weight (any non-negative scale); shares are weight / sum of weights. */
   weight: number;
+}
+
+/** An arm as served, with its stop when a guardrail or a person stopped it. */
+export interface ServedArm extends ExperimentArm {
+  stopped?: ArmStop;
 }
 
 /** What an admin defines (POST /v1/experiments, `--experiments file.json`). */
@@ -33,6 +39,68 @@ export interface ExperimentDefinition {
    * refuses reward events outside it; without it, |value| ≤ 1e6.
    */
   reward?: RewardSpec;
+  /**
+   * Who may enter: a condition over the attributes the app passes (see condition.ts). Users it
+   * rejects run control and are not logged.
+   */
+  condition?: Condition;
+  /**
+   * A layer: experiments of one namespace take disjoint ranges of `hashToUnit(userId, "ns:" + name)`,
+   * so a user is in at most one of them. `range` is `[from, to)` within [0, 1].
+   */
+  namespace?: NamespaceRange;
+  /** Health and reward bounds the server watches; a breach stops the arm (see Guardrail). */
+  guardrails?: Guardrail[];
+}
+
+export interface NamespaceRange {
+  name: string;
+  range: [from: number, to: number];
+}
+
+/** What a guardrail watches, per arm. Rates are per predict call; latency and load time in ms. */
+export const GUARDRAIL_METRICS = ['latency_p95', 'error_rate', 'crash_rate', 'load_ms', 'reward'] as const;
+export type GuardrailMetric = (typeof GUARDRAIL_METRICS)[number];
+
+/**
+ * A bound on one metric of every non-control arm, tested after each batch with an always-valid test
+ * at level `alpha` (default 0.05), so stopping as soon as it is breached keeps the false-stop rate at
+ * most alpha. Exactly one bound: `maxAbsolute` / `maxRelativeIncrease` (arm vs control, 0.2 = 20%
+ * worse) for latency_p95, error_rate, crash_rate and load_ms; `minAbsolute` / `maxRelativeDecrease`
+ * for reward (mean reward per decision).
+ */
+export interface Guardrail {
+  metric: GuardrailMetric;
+  maxAbsolute?: number;
+  maxRelativeIncrease?: number;
+  minAbsolute?: number;
+  maxRelativeDecrease?: number;
+  alpha?: number;
+  /** Samples an arm needs (and control needs, for relative bounds) before it is tested. Default 20. */
+  minSamples?: number;
+}
+
+export const MAX_GUARDRAILS = 16;
+
+/** Why and when an arm (or, on the experiment, all of it) was stopped. */
+export interface ArmStop {
+  /** Epoch ms. */
+  at: number;
+  by: 'guardrail' | 'admin';
+  reason: string;
+  metric?: GuardrailMetric;
+}
+
+/** A share of users no experiment touches: `hashToUnit(userId, "holdout:" + seed) < share`. */
+export interface Holdout {
+  share: number;
+  seed: string;
+}
+
+/** GET /v1/experiments: the experiments and the global holdout. */
+export interface ExperimentList {
+  experiments: ExperimentConfig[];
+  holdout?: Holdout;
 }
 
 /** The values a reward event of an experiment may carry. */
@@ -51,11 +119,28 @@ export const MAX_REWARD_BOUND = 1e9;
  *          { name: 'int8', model: 'iris', version: '1.1.0', weight: 1 }],
  * };
  */
-export interface ExperimentConfig extends ExperimentDefinition {
+export interface ExperimentConfig extends Omit<ExperimentDefinition, 'arms'> {
+  arms: ServedArm[];
   policyVersion: number | string;
+  /**
+   * Set when the whole experiment is stopped: everyone runs control and nothing is logged. A stopped
+   * arm says so on the arm: A/B users in its range run control, unlogged; bandits give it weight 0.
+   */
+  stopped?: ArmStop;
   /** Bandit weights from the server's last policy run, index-aligned with `arms`; override arm weights. */
   policyWeights?: number[] | null;
 }
+
+const stopSchema = {
+  type: 'object',
+  required: ['at', 'by', 'reason'],
+  properties: {
+    at: { type: 'number' },
+    by: { type: 'string', enum: ['guardrail', 'admin'] },
+    reason: { type: 'string', maxLength: 1024 },
+    metric: { type: 'string', enum: GUARDRAIL_METRICS },
+  },
+} as const;
 
 const armSchema = {
   type: 'object',
@@ -77,6 +162,28 @@ const seedSchema = {
   ],
 } as const;
 
+/** What a guardrail must say beyond its schema, or undefined: one bound, of the metric's kind. */
+export function guardrailProblem(g: Guardrail, at: string): string | undefined {
+  const bounds = (
+    ['maxAbsolute', 'maxRelativeIncrease', 'minAbsolute', 'maxRelativeDecrease'] as const
+  ).filter((b) => g[b] !== undefined);
+  if (bounds.length !== 1)
+    return `${at}: give exactly one bound (maxAbsolute, maxRelativeIncrease, minAbsolute or maxRelativeDecrease), got ${bounds.length}`;
+  const lowerIsWorse = g.metric === 'reward';
+  const bound = bounds[0]!;
+  if (lowerIsWorse !== (bound === 'minAbsolute' || bound === 'maxRelativeDecrease'))
+    return lowerIsWorse
+      ? `${at}: a reward guardrail bounds a drop: use minAbsolute or maxRelativeDecrease`
+      : `${at}: ${g.metric} guardrails bound a rise: use maxAbsolute or maxRelativeIncrease`;
+  if (
+    (g.metric === 'error_rate' || g.metric === 'crash_rate') &&
+    bound === 'maxAbsolute' &&
+    g.maxAbsolute! >= 1
+  )
+    return `${at}: ${g.metric} is a share of predict calls: maxAbsolute must be below 1`;
+  return undefined;
+}
+
 const fields = {
   key: nameSchema,
   type: { type: 'string', enum: ['ab', 'bandit'] },
@@ -90,6 +197,40 @@ const fields = {
   sticky: { type: 'boolean' },
   // One object rather than oneOf, so a bad bound is reported at its own path; "binary, or both
   // min and max, min < max" is checked after the schema (oneOf below only refuses a half range).
+  // The condition's grammar is checked by conditionProblem(); a schema could not name the fault as well.
+  condition: { type: 'object' },
+  namespace: {
+    type: 'object',
+    required: ['name', 'range'],
+    additionalProperties: false,
+    properties: {
+      name: nameSchema,
+      range: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 2,
+        items: { type: 'number', minimum: 0, maximum: 1 },
+      },
+    },
+  },
+  guardrails: {
+    type: 'array',
+    maxItems: MAX_GUARDRAILS,
+    items: {
+      type: 'object',
+      required: ['metric'],
+      additionalProperties: false,
+      properties: {
+        metric: { type: 'string', enum: GUARDRAIL_METRICS },
+        maxAbsolute: { type: 'number', minimum: 0 },
+        maxRelativeIncrease: { type: 'number', exclusiveMinimum: 0 },
+        minAbsolute: { type: 'number' },
+        maxRelativeDecrease: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        alpha: { type: 'number', exclusiveMinimum: 0, maximum: 0.5 },
+        minSamples: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+      },
+    },
+  },
   reward: {
     type: 'object',
     additionalProperties: false,
@@ -112,7 +253,13 @@ export const experimentConfigSchema = {
   required: ['key', 'type', 'seed', 'arms', 'policyVersion'],
   properties: {
     ...fields,
-    arms: { type: 'array', minItems: 1, maxItems: MAX_ARMS, items: armSchema },
+    stopped: stopSchema,
+    arms: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_ARMS,
+      items: { ...armSchema, properties: { ...armSchema.properties, stopped: stopSchema } },
+    },
   },
 } as const;
 

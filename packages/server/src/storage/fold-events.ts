@@ -111,7 +111,18 @@ const newDecision = (experiment: string, exposureId: string): DecisionState => (
 });
 
 // Exposures first at equal timestamps, so a reward sent in the same millisecond finds its arm.
-const typeOrder = { exposure: 0, ineligible: 1, prediction: 2, reward: 3 } as const;
+const typeOrder: Record<EventRecord['type'], number> = {
+  exposure: 0,
+  ineligible: 1,
+  prediction: 2,
+  reward: 3,
+  load: 4,
+  fallback: 4,
+  crash: 4,
+  'device-lost': 4,
+  integrity: 4,
+  error: 4,
+};
 
 /**
  * Folds `events` (newly stored) into the loaded `users` and `decisions` (missing keys start empty);
