@@ -52,11 +52,35 @@ export interface EdgewiseConfig {
    * model version and device, and `model.describe()` shows the numbers. Off by default.
    */
   measureBackends?: boolean | { budgetMs?: number };
+  /**
+   * How often loaded experiments are revalidated (ETag; a 304 is a few hundred bytes): every
+   * `intervalMs` (default 60,000; 0 turns the timer off) and when the page becomes visible again
+   * (`onVisible`, default true). A stopped arm or new weights reach this device within `intervalMs`
+   * of the server's change (plus one request), and models loaded under an experiment switch to the
+   * user's new arm in place, without a reload (an `assignment-changed` notice says so).
+   */
+  refresh?: { intervalMs?: number; onVisible?: boolean };
+  /**
+   * Health events sent for models in experiments (load time, fallbacks, crashes, predict errors):
+   * `predictionSampleRate` is the share of prediction (latency) events sent, default 1; failures
+   * are always sent.
+   */
+  health?: { predictionSampleRate?: number };
+}
+
+/** A user's arm changed at a refresh (the arm was stopped, or the weights moved them). */
+export interface AssignmentChanged {
+  type: 'assignment-changed';
+  experiment: string;
+  /** The arm before and after; null when the user is outside the experiment (running control). */
+  from: string | null;
+  to: string | null;
 }
 
 /** Things that happen without a call to report them on: fallbacks, restarts, rollbacks, evictions. */
 export type EdgewiseNotice =
   | EngineEvent
+  | AssignmentChanged
   | ({ type: 'rollback' } & ModelStoreEvents['rollback'])
   | ({ type: 'evicted' } & ModelStoreEvents['evicted'])
   | ({ type: 'integrity-failed' } & ModelStoreEvents['integrity-failed'])
@@ -114,6 +138,17 @@ export function checkConfig(config: EdgewiseConfig): void {
         `timeouts.${name} must be a positive number of milliseconds, got ${ms}`,
       );
     }
+  }
+  const interval = config.refresh?.intervalMs;
+  if (interval !== undefined && !(typeof interval === 'number' && interval >= 0)) {
+    throw new EdgewiseError(
+      'CONFIG',
+      `refresh.intervalMs must be 0 (off) or a positive number of ms, got ${interval}`,
+    );
+  }
+  const rate = config.health?.predictionSampleRate;
+  if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1)) {
+    throw new EdgewiseError('CONFIG', `health.predictionSampleRate must be in (0, 1], got ${rate}`);
   }
   if (config.predictionCacheSize !== undefined && !(config.predictionCacheSize >= 0)) {
     throw new EdgewiseError('CONFIG', 'predictionCacheSize must be 0 (off) or a positive number of entries');

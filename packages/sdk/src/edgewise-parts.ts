@@ -4,6 +4,7 @@
 export { rewardEvent } from './events/create-event.js';
 export { EventQueue } from './events/event-queue.js';
 export { loadInExperiment } from './experiments/experiment-load.js';
+export { ExperimentRefresh } from './experiments/experiment-refresh.js';
 export { ExperimentsClient } from './experiments/experiments-client.js';
 export { ExposureLog } from './experiments/exposure-log.js';
 export { StickyAssignments } from './experiments/sticky-assignments.js';

@@ -13,6 +13,7 @@ import { EdgewiseError } from './errors.js';
 import type { EventQueue } from './events/event-queue.js';
 import type { FlushResult } from './events/event-queue-options.js';
 import type { ExperimentLoad, ModelHooks } from './experiments/experiment-load.js';
+import type { ExperimentRefresh } from './experiments/experiment-refresh.js';
 import type { Assignment } from './experiments/experiment-types.js';
 import type { ExperimentsClient } from './experiments/experiments-client.js';
 import type { ExposureLog } from './experiments/exposure-log.js';
@@ -62,6 +63,9 @@ export class Edgewise {
   readonly #parts: Parts;
   #userId: string | undefined;
   readonly #models = new Map<string, Model>();
+  /** Health reporters of models loaded under experiments, by session id. */
+  readonly #health = new Map<string, NonNullable<ModelHooks['onHealth']>>();
+  readonly #refresh: ExperimentRefresh | undefined;
   #capabilities: Promise<BackendCapabilities> | undefined;
   #nextId = 0;
   #closed = false;
@@ -80,8 +84,15 @@ export class Edgewise {
       ? new WorkerHost(createInferenceWorker, config.timeouts?.workerStartMs)
       : new LazyHost(async () => new (await import('./inference/engine.js')).InferenceEngine());
     this.#host.onEvent((event) => {
-      if (event.type === 'fallback' && event.to) {
-        this.#models.get(event.modelId)?.movedTo({ backend: event.to, reason: `fell back: ${event.error}` });
+      if (event.type === 'fallback') {
+        if (event.to)
+          this.#models
+            .get(event.modelId)
+            ?.movedTo({ backend: event.to, reason: `fell back: ${event.error}` });
+        this.#health.get(event.modelId)?.(event.cause ?? 'fallback', { reason: event.error });
+      } else if (event.type === 'worker-restarted') {
+        // One runtime serves every model on the worker: each experiment model's arm saw the crash.
+        for (const report of this.#health.values()) report('crash', { reason: event.reason });
       }
       this.#notify(event);
     });
@@ -98,12 +109,29 @@ export class Edgewise {
         this.#store.on(type, (payload) => this.#notify({ type, ...payload } as EdgewiseNotice));
       }
     }
-    if (config.experimentsUrl)
-      this.#experiments = new parts.ExperimentsClient(
+    if (config.experimentsUrl) {
+      const client = new parts.ExperimentsClient(
         new URL(config.experimentsUrl, base).href,
         undefined,
         parts.stallGuard((...args) => fetch(...args), config.timeouts?.stallMs ?? parts.DEFAULT_STALL_MS),
       );
+      this.#experiments = client;
+      this.#refresh = new parts.ExperimentRefresh({
+        client,
+        ...config.refresh,
+        target: async (key) => {
+          const userId = this.#userId;
+          if (!userId) return null;
+          const assignment = await this.#assignments.choose(userId, await client.get(key));
+          return assignment.inExperiment ? assignment.arm : null;
+        },
+        adopted: (model) => {
+          this.#models.set(model.sessionId, model);
+        },
+        notify: (event) => this.#notify(event),
+        failed: () => undefined,
+      });
+    }
     if (config.collectorUrl) {
       this.#queue = new parts.EventQueue({
         ...config.events,
@@ -185,9 +213,7 @@ export class Edgewise {
       experiment?: string | undefined;
       arm?: string | undefined;
       onProgress?: ProgressCallback | undefined;
-      onReward?: (value: number) => Promise<void>;
-      onPrediction?: (latencyMs: number) => void;
-    },
+    } & Omit<ModelHooks, 'experiment' | 'arm'>,
   ): Promise<Model> {
     this.#checkOpen();
     const id = `m${++this.#nextId}`;
@@ -199,7 +225,10 @@ export class Edgewise {
       runtimeBaseUrl: this.runtimeBaseUrl,
       ...(this.config.tfliteRuntime ? { tfliteRuntime: this.config.tfliteRuntime } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      onFallback: (event) => this.#notify(event),
+      onFallback: (event) => {
+        options.onHealth?.('fallback', { reason: event.error });
+        this.#notify(event);
+      },
     };
     let measured: BackendTiming[] | undefined;
     const measure = this.config.measureBackends;
@@ -223,12 +252,15 @@ export class Edgewise {
       ...(this.config.timeouts?.predictMs ? { predictTimeoutMs: this.config.timeouts.predictMs } : {}),
       ...(options.onReward ? { onReward: options.onReward } : {}),
       ...(options.onPrediction ? { onPrediction: options.onPrediction } : {}),
+      ...(options.onPredictError ? { onPredictError: options.onPredictError } : {}),
       onDispose: () => {
         this.#models.delete(id);
+        this.#health.delete(id);
         file.release();
       },
     });
     this.#models.set(id, model);
+    if (options.onHealth) this.#health.set(id, options.onHealth);
     return model;
   }
 
@@ -247,6 +279,9 @@ export class Edgewise {
       exposures: this.#exposures,
       queue: this.#queue,
       requireQueue: () => this.#requireQueue(),
+      ...(this.config.health?.predictionSampleRate
+        ? { predictionSampleRate: this.config.health.predictionSampleRate }
+        : {}),
     };
   }
 
@@ -278,8 +313,26 @@ export class Edgewise {
         }),
         { backends: options.backends, remote: true, onProgress: options.onProgress, ...hooks },
       );
-    if (!options.experiment) return open(undefined);
-    return this.#parts.loadInExperiment({ ...(await this.#experiment(options.experiment)), open });
+    const key = options.experiment;
+    if (!key) return open(undefined);
+    const loadArm = async () => this.#parts.loadInExperiment({ ...(await this.#experiment(key)), open });
+    const model = await loadArm();
+    this.#refresh?.track(model, key, loadArm);
+    return model;
+  }
+
+  /**
+   * Revalidates the experiments now (as the refresh interval and a page becoming visible do) and
+   * moves models loaded under an experiment to the user's current arm. Resolves with how many moved.
+   *
+   * @example
+   * ew.on((e) => { if (e.type === 'assignment-changed') console.log(e.experiment, e.from, '→', e.to); });
+   * await ew.refresh();
+   */
+  async refresh(): Promise<number> {
+    this.#checkOpen();
+    this.#store?.refreshManifest();
+    return (await this.#refresh?.refresh()) ?? 0;
   }
 
   /**
@@ -333,6 +386,7 @@ export class Edgewise {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#refresh?.close();
     await Promise.all([...this.#models.values()].map((m) => m.dispose().catch(() => undefined)));
     await this.#host.close();
     await this.#remote?.close();

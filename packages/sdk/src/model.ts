@@ -58,6 +58,8 @@ export interface ModelParts {
   /** Longest wait for one predict or predictBatch call; default 60 s. */
   predictTimeoutMs?: number;
   onPrediction?: (latencyMs: number) => void;
+  /** A predict call that reached the runtime failed (input validation failures do not count). */
+  onPredictError?: (error: unknown) => void;
   onReward?: (value: number) => Promise<void>;
   onDispose: () => void;
 }
@@ -74,7 +76,10 @@ export class Model {
   #disposed = false;
   readonly #cache: LruCache<string, NamedOutputs> | undefined;
 
-  constructor(private readonly parts: ModelParts) {
+  #parts: ModelParts;
+
+  constructor(parts: ModelParts) {
+    this.#parts = parts;
     this.#description = parts.description;
     this.#cache = parts.cacheSize > 0 ? new LruCache(parts.cacheSize) : undefined;
   }
@@ -136,7 +141,7 @@ export class Model {
 
   /** A prediction that does not answer within the bound fails with TIMEOUT (the runtime may still be busy). */
   #bounded<T>(work: Promise<T>): Promise<T> {
-    const ms = this.parts.predictTimeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
+    const ms = this.#parts.predictTimeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
     return withTimeout(
       work,
       ms,
@@ -148,11 +153,48 @@ export class Model {
     );
   }
 
-  async #run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  /** Runs work on the runtime, reporting its latency per item or its failure to the experiment. */
+  async #timed<T>(work: (parts: ModelParts) => Promise<T>, items = 1): Promise<T> {
+    const parts = this.#parts;
     const started = performance.now();
-    const outputs = await this.#bounded(this.parts.host.run(this.parts.id, feeds));
-    this.parts.onPrediction?.(performance.now() - started);
-    return outputs;
+    let result: T;
+    try {
+      result = await this.#bounded(work(parts));
+    } catch (error) {
+      parts.onPredictError?.(error);
+      throw error;
+    }
+    parts.onPrediction?.((performance.now() - started) / Math.max(1, items));
+    return result;
+  }
+
+  #run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    return this.#timed((parts) => parts.host.run(parts.id, feeds));
+  }
+
+  /**
+   * @internal Takes over `next`'s session (the user's arm changed at a config refresh): this object
+   * keeps working for the app, now running the new arm, and the old session is freed.
+   */
+  async adopt(next: Model): Promise<void> {
+    this.#check();
+    const old = this.#parts;
+    this.#parts = next.#parts;
+    this.#description = next.#description;
+    next.#disposed = true;
+    this.#cache?.clear();
+    old.onDispose();
+    await old.host.dispose(old.id).catch(() => undefined);
+  }
+
+  /** True once disposed (or once another model took over its session). */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** @internal the id its host knows this model's session by (changes when it adopts another). */
+  get sessionId(): string {
+    return this.#parts.id;
   }
 
   /**
@@ -186,10 +228,7 @@ export class Model {
     const validated = items.map((item) => validateInputs(this.inputs, item));
     if (!canBatch(this.inputs)) {
       // The model takes one item per run (fixed batch, state inputs): still one trip to the worker.
-      const started = performance.now();
-      const results = await this.#bounded(this.parts.host.runMany(this.parts.id, validated.map(copyFeeds)));
-      this.parts.onPrediction?.((performance.now() - started) / Math.max(1, results.length));
-      return results;
+      return this.#timed((parts) => parts.host.runMany(parts.id, validated.map(copyFeeds)), items.length);
     }
     const { feeds, rows } = concatRows(validated);
     return splitRows(await this.#run(feeds), rows);
@@ -197,7 +236,7 @@ export class Model {
 
   /** Sends a reward for this user's last exposure to the experiment this model was loaded for. */
   async reward(value = 1): Promise<void> {
-    if (!this.parts.onReward) {
+    if (!this.#parts.onReward) {
       throw new EdgewiseError(
         'EXPERIMENT_NOT_FOUND',
         `model ${this.name} was not loaded for an experiment: pass { experiment } to ew.load(), or use ew.track()`,
@@ -205,7 +244,7 @@ export class Model {
     }
     if (!Number.isFinite(value))
       throw new EdgewiseError('CONFIG', `reward must be a finite number, got ${value}`);
-    await this.parts.onReward(value);
+    await this.#parts.onReward(value);
   }
 
   /** Frees the session in the worker; the model cannot predict afterwards. */
@@ -213,7 +252,7 @@ export class Model {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#cache?.clear();
-    this.parts.onDispose();
-    await this.parts.host.dispose(this.parts.id);
+    this.#parts.onDispose();
+    await this.#parts.host.dispose(this.#parts.id);
   }
 }

@@ -169,7 +169,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(cors, {
     origin: options.corsOrigins?.length ? [...options.corsOrigins] : false,
     methods: ['GET', 'HEAD', 'POST', 'PUT'],
-    allowedHeaders: ['content-type', 'authorization', 'x-edgewise-key'],
+    allowedHeaders: ['content-type', 'authorization', 'x-edgewise-key', 'if-none-match'],
     // The SDK backs off by Retry-After on 429/503; cross-origin it can only read exposed headers.
     exposedHeaders: ['retry-after', 'etag'],
     maxAge: 600,

@@ -6,7 +6,19 @@ import { EdgewiseError } from '../errors.js';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ISO_PREFIX = /^\d{4}-\d{2}-\d{2}T/;
-const TYPES = new Set(['exposure', 'prediction', 'reward', 'ineligible']);
+const TYPES = new Set([
+  'exposure',
+  'prediction',
+  'reward',
+  'ineligible',
+  'load',
+  'fallback',
+  'crash',
+  'device-lost',
+  'integrity',
+  'error',
+]);
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const MIN_TS = Date.UTC(2000, 0, 1);
 const MAX_TS = Date.UTC(2100, 0, 1);
 
@@ -53,7 +65,10 @@ export function checkEvent(value: unknown): void {
   const e = value as Record<string, unknown>;
   uuid(e, 'id');
   if (!TYPES.has(e.type as string)) {
-    invalid('type', `must be exposure, prediction, reward or ineligible, got ${JSON.stringify(e.type)}`);
+    invalid(
+      'type',
+      `must be exposure, prediction, reward, ineligible or a health type (${[...TYPES].slice(4).join(', ')}), got ${JSON.stringify(e.type)}`,
+    );
   }
   text(e, 'userId', 256);
   text(e, 'experiment', 128);
@@ -88,4 +103,12 @@ export function checkEvent(value: unknown): void {
   }
   uuid(e, 'exposureId', true);
   text(e, 'reason', 512, e.type !== 'ineligible');
+  if (e.type === 'load' && e.latencyMs === undefined) invalid('latencyMs', 'is required on a load event');
+  if (e.code !== undefined || e.type === 'error') {
+    if (typeof e.code !== 'string' || !CODE.test(e.code))
+      invalid('code', `must be an error code such as "INFERENCE", got ${JSON.stringify(e.code)}`);
+  }
+  const rate = e.sampleRate;
+  if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1))
+    invalid('sampleRate', `must be in (0, 1], got ${String(rate)}`);
 }

@@ -1,7 +1,7 @@
 import type { ExposureContext } from '../experiments/exposure-log.js';
 import { checkEvent } from './check-event.js';
 import { eventId } from './event-id.js';
-import type { EdgewiseEvent, NewEvent } from './event-types.js';
+import type { EdgewiseEvent, HealthEventType, NewEvent } from './event-types.js';
 
 /**
  * Validates an event and stamps it with a fresh uuid and the current time (unless given).
@@ -27,6 +27,8 @@ export function createEvent(fields: NewEvent): EdgewiseEvent {
   if (fields.policyVersion !== undefined) event.policyVersion = fields.policyVersion;
   if (fields.exposureId !== undefined) event.exposureId = fields.exposureId;
   if (fields.reason !== undefined) event.reason = fields.reason;
+  if (fields.code !== undefined) event.code = fields.code;
+  if (fields.sampleRate !== undefined && fields.sampleRate < 1) event.sampleRate = fields.sampleRate;
   checkEvent(event);
   return event;
 }
@@ -70,12 +72,36 @@ export function ineligibleEvent(ctx: Omit<ExposureContext, 'exposureId'>, reason
   return createEvent({ ...fromContext(ctx), type: 'ineligible', reason: reason.slice(0, 512) });
 }
 
-/** A prediction made under an exposure, with how long it took. */
-export function predictionEvent(ctx: ExposureContext, latencyMs: number, value?: number): EdgewiseEvent {
+/** A prediction made under an exposure, with how long it took; `sampleRate` < 1 when sampled. */
+export function predictionEvent(ctx: ExposureContext, latencyMs: number, sampleRate = 1): EdgewiseEvent {
+  return createEvent({ ...following(ctx), type: 'prediction', latencyMs, sampleRate });
+}
+
+/** What the device's health events say beyond their type. */
+export interface HealthDetails {
+  /** `load`: ms to load the model; required there. */
+  latencyMs?: number;
+  /** `error`: the EdgewiseError code; required there. */
+  code?: string;
+  /** What happened, cut to the protocol's 512 characters. */
+  reason?: string;
+}
+
+/**
+ * A health event of the arm a user runs: its load time, a backend fallback, a worker crash, a lost
+ * GPU, a failed integrity check or a failed predict call. Before the exposure is logged (a failure
+ * during the load) `ctx` has no exposureId, and the event still counts for the arm.
+ */
+export function healthEvent(
+  ctx: ExposureContext,
+  type: HealthEventType,
+  details: HealthDetails = {},
+): EdgewiseEvent {
   return createEvent({
     ...following(ctx),
-    type: 'prediction',
-    latencyMs,
-    ...(value === undefined ? {} : { value }),
+    type,
+    ...(details.latencyMs === undefined ? {} : { latencyMs: Math.max(0, details.latencyMs) }),
+    ...(details.code === undefined ? {} : { code: details.code }),
+    ...(details.reason ? { reason: details.reason.slice(0, 512) } : {}),
   });
 }

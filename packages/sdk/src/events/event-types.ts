@@ -1,6 +1,6 @@
 import type { EdgewiseEvent as WireEvent } from '@edgewise/protocol';
 
-export type { EventType } from '@edgewise/protocol';
+export type { EventType, HealthEventType } from '@edgewise/protocol';
 
 /**
  * One event as this SDK sends it: the protocol's event (see packages/protocol), with `ts` always

@@ -1,6 +1,13 @@
 export { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from './backoff.js';
 export { checkEvent } from './check-event.js';
-export { createEvent, exposureEvent, predictionEvent, rewardEvent } from './create-event.js';
+export {
+  createEvent,
+  exposureEvent,
+  type HealthDetails,
+  healthEvent,
+  predictionEvent,
+  rewardEvent,
+} from './create-event.js';
 export { eventId } from './event-id.js';
 export { EventQueue } from './event-queue.js';
 export type { EventQueueOptions, EventQueueStats, FlushResult, Timers } from './event-queue-options.js';

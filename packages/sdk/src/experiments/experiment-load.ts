@@ -1,6 +1,14 @@
 import { isEdgewiseError } from '../errors.js';
-import { exposureEvent, ineligibleEvent, predictionEvent, rewardEvent } from '../events/create-event.js';
+import {
+  exposureEvent,
+  type HealthDetails,
+  healthEvent,
+  ineligibleEvent,
+  predictionEvent,
+  rewardEvent,
+} from '../events/create-event.js';
 import type { EventQueue } from '../events/event-queue.js';
+import type { HealthEventType } from '../events/event-types.js';
 import type { Model } from '../model.js';
 import { controlArm } from './assign-arm.js';
 import { checkRewardValue } from './experiment-config.js';
@@ -14,6 +22,9 @@ export interface ModelHooks {
   arm?: string;
   onReward?: (value: number) => Promise<void>;
   onPrediction?: (latencyMs: number) => void;
+  onPredictError?: (error: unknown) => void;
+  /** Health the facade sees for this model: fallbacks, worker crashes, a lost GPU. */
+  onHealth?: (type: HealthEventType, details: HealthDetails) => void;
 }
 
 export interface ExperimentLoad {
@@ -27,6 +38,10 @@ export interface ExperimentLoad {
   open(arm: Assignment, hooks: ModelHooks): Promise<Model>;
   /** Throws CONFIG: a reward was asked for and there is no collector to send it to. */
   requireQueue(): EventQueue;
+  /** Share of prediction events sent, in (0, 1]; health failures are always sent. Default 1. */
+  predictionSampleRate?: number;
+  /** Source of randomness for sampling (tests pin it). Default Math.random. */
+  random?: () => number;
 }
 
 /** Failures of this device, not of the model or the request: its user cannot run that arm here. */
@@ -48,7 +63,15 @@ export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
   if (!assignment.inExperiment) return x.open(control, outside);
 
   let decision: ExposureContext | undefined;
+  // Before the exposure is logged (a failure while loading) health still counts for the arm.
+  const context = () => decision ?? exposureContext(x.userId, assignment);
+  const report = (type: HealthEventType, details: HealthDetails = {}) => {
+    void x.queue?.enqueue(healthEvent(context(), type, details)).catch(() => undefined);
+  };
+  const rate = x.predictionSampleRate ?? 1;
+  const random = x.random ?? Math.random;
   let model: Model;
+  const started = performance.now();
   try {
     model = await x.open(assignment, {
       experiment: x.config.key,
@@ -60,16 +83,30 @@ export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
         if (decision) await queue.enqueue(rewardEvent(decision, value));
       },
       onPrediction: (latencyMs) => {
-        if (decision) void x.queue?.enqueue(predictionEvent(decision, latencyMs));
+        if (decision && (rate >= 1 || random() < rate))
+          void x.queue?.enqueue(predictionEvent(decision, latencyMs, rate)).catch(() => undefined);
       },
+      onPredictError: (error) => report('error', errorDetails(error)),
+      onHealth: report,
     });
   } catch (error) {
+    if (isEdgewiseError(error) && error.code === 'INTEGRITY') report('integrity', errorDetails(error));
     if (!cannotRunHere(error) || assignment.index === 0) throw error;
     await x.queue?.enqueue(ineligibleEvent(exposureContext(x.userId, assignment), (error as Error).message));
     return x.open(control, outside);
   }
+  const loadMs = performance.now() - started;
   const recorded = await x.exposures.record(x.userId, assignment, model.version, model.describe().variant);
   decision = recorded;
   if (recorded.first) await x.queue?.enqueue(exposureEvent(recorded));
+  report('load', { latencyMs: loadMs });
   return model;
+}
+
+/** The code and message of a failure, as a health event carries them. */
+function errorDetails(error: unknown): HealthDetails {
+  return {
+    code: isEdgewiseError(error) ? error.code : 'INTERNAL',
+    reason: error instanceof Error ? error.message : String(error),
+  };
 }

@@ -35,7 +35,15 @@ export interface LoadedModel {
 
 /** Something that happened to a loaded model without a call to report it on. */
 export type EngineEvent =
-  | { type: 'fallback'; modelId: string; from: Backend; to: Backend | undefined; error: string }
+  | {
+      type: 'fallback';
+      modelId: string;
+      from: Backend;
+      to: Backend | undefined;
+      error: string;
+      /** Set when the backend was lost while the model ran (the GPU device), not refused at load. */
+      cause?: 'device-lost';
+    }
   | { type: 'worker-restarted'; reason: string; retried: number };
 
 /**

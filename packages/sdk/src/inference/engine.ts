@@ -138,7 +138,14 @@ export class InferenceEngine implements InferenceHost {
   /** The GPU went away: reopen the model on the next backend in its list and say so. */
   async #recover(id: string, entry: Entry, why: string): Promise<Entry> {
     const rest = entry.request.candidates.filter((c) => c.backend !== entry.info.backend);
-    this.#emit({ type: 'fallback', modelId: id, from: entry.info.backend, to: rest[0]?.backend, error: why });
+    this.#emit({
+      type: 'fallback',
+      modelId: id,
+      from: entry.info.backend,
+      to: rest[0]?.backend,
+      error: why,
+      cause: 'device-lost',
+    });
     await entry.session.dispose().catch(() => undefined);
     const next = await this.#open(id, entry.request, rest);
     next.info.failed.unshift({ backend: entry.info.backend, error: why });

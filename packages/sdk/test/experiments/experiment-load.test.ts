@@ -33,8 +33,28 @@ async function modelsFolder(dir: string): Promise<ModelManifest> {
   model.opsetImport!.push({ domain: 'com.example.missing', version: 1 });
   const unsupported = encodeOnnx(model);
   await writeFile(join(dir, 'iris/1.0.0/iris.custom-op.onnx'), unsupported);
+  // Loads fine, fails every run: its output is reshaped to a size no input can have.
+  const broken = decodeOnnx(await readFile(join(repoModels, 'iris/1.0.0/iris.fp32.onnx')));
+  const graph = broken.graph!;
+  const last = graph.node!.at(-1)!;
+  last.output = ['pre_reshape'];
+  graph.node!.push({
+    opType: 'Reshape',
+    input: ['pre_reshape', 'bad_shape'],
+    output: [graph.output![0]!.name!],
+  });
+  graph.initializer!.push({ name: 'bad_shape', dims: [2], dataType: 7, int64Data: [7, -1] });
+  const failing = encodeOnnx(broken);
+  await writeFile(join(dir, 'iris/1.0.0/iris.broken.onnx'), failing);
   v1.variants = {
     int8: v1.variants!.int8!,
+    broken: {
+      url: 'iris/1.0.0/iris.broken.onnx',
+      format: 'onnx',
+      sha256: sha256(failing),
+      bytes: failing.byteLength,
+      quantization: 'fp32',
+    },
     'custom-op': {
       url: 'iris/1.0.0/iris.custom-op.onnx',
       format: 'onnx',
@@ -76,6 +96,7 @@ describe('loading under an experiment', () => {
       experiments: [
         { key: 'iris-variants', type: 'ab', seed: 3, arms: arms('custom-op') },
         { key: 'iris-binary', type: 'ab', seed: 3, arms: arms('int8').slice(0, 2), reward: { binary: true } },
+        { key: 'iris-health', type: 'ab', seed: 5, arms: [arms('broken')[0]!, arms('broken')[2]!] },
       ],
     });
     base = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -99,9 +120,10 @@ describe('loading under an experiment', () => {
     return found;
   }
 
-  async function session(userId: string) {
+  async function session(userId: string, health?: { predictionSampleRate: number }) {
     const sent: EdgewiseEvent[] = [];
     const ew = await Edgewise.create({
+      ...(health ? { health } : {}),
       manifestUrl: `${base}/v1/manifest`,
       experimentsUrl: `${base}/v1/experiments`,
       collectorUrl: `${base}/v1/events`,
@@ -146,7 +168,8 @@ describe('loading under an experiment', () => {
     const exposure = sent.find((e) => e.type === 'exposure')!;
     expect(exposure).toMatchObject({ arm: 'int8', variant: 'int8', policyVersion: '1', probability: 1 / 3 });
     const following = sent.filter((e) => e.type !== 'exposure');
-    expect(following.map((e) => e.type)).toEqual(['prediction', 'reward', 'reward']);
+    expect(following.map((e) => e.type)).toEqual(['load', 'prediction', 'reward', 'reward']);
+    expect(following[0]!.latencyMs).toBeGreaterThan(0);
     for (const e of following) expect(e).toMatchObject({ exposureId: exposure.id, policyVersion: '1' });
   });
 
@@ -160,9 +183,10 @@ describe('loading under an experiment', () => {
     expect(model.describe()).toMatchObject({ experiment: undefined, arm: undefined, variant: undefined });
     expect(model.describe().sha256).toBe(manifest.models.iris!.versions['1.0.0']!.sha256);
     expect(probabilities!.dims).toEqual([1, 3]);
-    expect(sent.map((e) => e.type)).toEqual(['ineligible']);
-    expect(sent[0]).toMatchObject({ arm: 'custom-op', variant: 'custom-op' });
-    expect(sent[0]!.reason).toMatch(/com\.example\.missing|implementation|backend/i);
+    // The arm's failed load is health too: the backend that refused it, then why it is not exposed.
+    expect(sent.map((e) => e.type)).toEqual(['fallback', 'ineligible']);
+    for (const e of sent) expect(e).toMatchObject({ arm: 'custom-op', variant: 'custom-op' });
+    expect(sent[1]!.reason).toMatch(/com\.example\.missing|implementation|backend/i);
   });
 
   it('refuses, before sending, a reward the experiment does not declare; sends the ones it does', async () => {
@@ -177,5 +201,47 @@ describe('loading under an experiment', () => {
     await ew.close();
     expect(sent.filter((e) => e.type === 'reward').map((e) => e.value)).toEqual([1]);
     expect(flushed).toMatchObject({ rejected: 0 });
+  });
+
+  it('sends one error event per failed predict call, with its code, tied to the decision', async () => {
+    const config = configs.find((c) => c.key === 'iris-health')!;
+    let userId = '';
+    for (let i = 0; !userId; i++) if (assignArm(`user-${i}`, config).arm === 'broken') userId = `user-${i}`;
+    const { ew, sent } = await session(userId);
+    const model = await ew.load('iris', { experiment: 'iris-health' });
+    for (let i = 0; i < 2; i++) {
+      await expect(model.predict({ input: Float32Array.from(row) })).rejects.toMatchObject({
+        code: 'INFERENCE',
+      });
+    }
+    await ew.flush();
+    await ew.close();
+    const exposure = sent.find((e) => e.type === 'exposure')!;
+    const errors = sent.filter((e) => e.type === 'error');
+    expect(errors).toHaveLength(2);
+    for (const e of errors) {
+      expect(e).toMatchObject({
+        arm: 'broken',
+        variant: 'broken',
+        code: 'INFERENCE',
+        exposureId: exposure.id,
+      });
+      expect(e.reason).toMatch(/Reshape/);
+    }
+    expect(sent.filter((e) => e.type === 'prediction')).toHaveLength(0);
+  });
+
+  it('samples prediction events at the configured rate, each saying the rate it was sent at', async () => {
+    const { ew, sent } = await session(usersByArm().fp32!, { predictionSampleRate: 0.25 });
+    const model = await ew.load('iris', { experiment: 'iris-variants' });
+    for (let i = 0; i < 200; i++) await model.predict({ input: Float32Array.from(row) });
+    await ew.flush();
+    await ew.close();
+    const predictions = sent.filter((e) => e.type === 'prediction');
+    // Binomial(200, 0.25): mean 50, sd 6.1; outside [20, 80] is a broken sampler, not bad luck.
+    expect(predictions.length).toBeGreaterThanOrEqual(20);
+    expect(predictions.length).toBeLessThanOrEqual(80);
+    for (const e of predictions) expect(e.sampleRate).toBe(0.25);
+    expect(sent.filter((e) => e.type === 'load')).toHaveLength(1);
   });
 });
