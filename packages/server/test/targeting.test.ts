@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Attributes } from '@edgewise/protocol';
 import conditions from '@edgewise/protocol/vectors/conditions.json' with { type: 'json' };
 import vectors from '@edgewise/protocol/vectors/targeting.json' with { type: 'json' };
@@ -9,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { readExperimentsFile } from '../src/experiments/experiments-file.js';
 import { assignExperiment } from '../src/experiments/server-assignment.js';
 import type { ExperimentDefinition } from '../src/storage/records.js';
-import { adminHeaders, testServer, writeHeaders } from './support/server.js';
+import { adminHeaders, repoRoot, testServer, writeHeaders } from './support/server.js';
 
 // Until the guardrail work serves stops from served-experiment.ts, carry an experiment-level
 // `stopped` of a stored definition through, so the vectors' stopped experiment reaches the route.
@@ -204,5 +206,18 @@ describe('start-up experiments and the holdout option', () => {
   it('refuses a holdout share outside [0, 1]', async () => {
     await expect(testServer({ holdout: { share: 1.5, seed: 'x' } })).rejects.toThrow(/holdout share/);
     await expect(testServer({ holdout: { share: 0.1, seed: '' } })).rejects.toThrow(/holdout seed/);
+  });
+
+  it('the CLI refuses a holdout share without a seed, or outside [0, 1], before starting', async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)('npx', ['--no', '--', 'edgewise-server', ...args], { cwd: repoRoot }).catch(
+        (e) => e,
+      );
+    const noSeed = await cli('--holdout-share', '0.05');
+    expect(noSeed.code).toBe(2);
+    expect(noSeed.stderr).toContain('--holdout-seed is required with --holdout-share');
+    const tooBig = await cli('--holdout-share', '5', '--holdout-seed', 'global');
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toContain('--holdout-share must be a share in [0, 1]');
   });
 });
