@@ -58,6 +58,22 @@ describe('POST /v1/assignments on the shared targeting vectors', () => {
       }
   });
 
+  it('answers every valid conditions.json case as the vectors say', () => {
+    for (const c of conditions.valid) {
+      const experiment = {
+        key: 'conditional',
+        type: 'ab' as const,
+        seed: 1,
+        policyVersion: 1,
+        policyWeights: null,
+        condition: c.condition,
+        arms: [{ name: 'only', model: 'm', version: '1.0.0', weight: 1 }],
+      };
+      const got = assignExperiment('someone', experiment, c.attributes as Attributes, undefined);
+      expect(got.reason, c.name).toBe(c.expected ? 'assigned' : 'condition');
+    }
+  });
+
   it('needs a write key and a userId', async () => {
     expect((await assign({ userId: 'u' }, {})).statusCode).toBe(401);
     const missing = await assign({ attributes: {} });
