@@ -80,7 +80,7 @@ export function conditionProblem(condition: unknown, path = 'condition'): string
       } else {
         if (key.length === 0 || key.length > CONDITION_LIMITS.textLength)
           return `${here}: attribute names are 1-${CONDITION_LIMITS.textLength} characters`;
-        const problem = fieldProblem(value, here);
+        const problem = fieldProblem(value, here, key);
         if (problem) return problem;
       }
     }
@@ -95,7 +95,7 @@ function textProblem(value: Primitive, at: string): string | undefined {
     : undefined;
 }
 
-function fieldProblem(test: unknown, at: string): string | undefined {
+function fieldProblem(test: unknown, at: string, field: string): string | undefined {
   if (isPrimitive(test)) return textProblem(test, at);
   if (!isObject(test))
     return `${at}: must be a string, number, boolean, null or an object of operators (use $in for a list)`;
@@ -104,6 +104,9 @@ function fieldProblem(test: unknown, at: string): string | undefined {
   for (const op of operators) {
     const operand = test[op];
     const here = `${at}.${op}`;
+    // GrowthBook would deep-compare a nested object; a dotted path says the same without ambiguity.
+    if (!op.startsWith('$'))
+      return `${at}: an object of operators was expected, got key "${op}"; to test a nested attribute use a dotted path such as "${field}.${op}"`;
     if (!(FIELD_OPERATORS as readonly string[]).includes(op))
       return `${here}: unknown operator "${op}"; use one of ${FIELD_OPERATORS.join(', ')}`;
     if (op === '$in' || op === '$nin') {
@@ -168,12 +171,17 @@ function semver(a: AttributeValue | undefined, b: string, op: string): boolean {
   return c <= 0;
 }
 
+/** Equality as plain `{ field: value }` means it: an array attribute equals any of its elements. */
+const equals = (value: AttributeValue | undefined, operand: Primitive): boolean =>
+  Array.isArray(value) ? value.some((v) => same(v, operand)) : same(value, operand);
+
 function testField(value: AttributeValue | undefined, test: FieldTest): boolean {
-  if (!isObject(test)) return Array.isArray(value) ? value.some((v) => same(v, test)) : same(value, test);
+  if (!isObject(test)) return equals(value, test);
   for (const [op, operand] of Object.entries(test)) {
     let ok: boolean;
-    if (op === '$eq') ok = same(value, operand as Primitive);
-    else if (op === '$ne') ok = !same(value, operand as Primitive);
+    // $eq and $ne agree with plain equality, so `{ tags: 'vip' }` and `{ tags: { $eq: 'vip' } }` match the same users.
+    if (op === '$eq') ok = equals(value, operand as Primitive);
+    else if (op === '$ne') ok = !equals(value, operand as Primitive);
     else if (op === '$in' || op === '$nin') {
       const list = operand as Primitive[];
       const values = Array.isArray(value) ? value : [value];

@@ -1,3 +1,4 @@
+import type { Attributes } from '@edgewise/protocol';
 import { EdgewiseError } from './errors.js';
 import type { EventQueueOptions } from './events/event-queue-options.js';
 import type { Assignment } from './experiments/experiment-types.js';
@@ -16,6 +17,11 @@ export interface EdgewiseConfig {
   collectorUrl?: string;
   writeKey?: string;
   userId?: string;
+  /**
+   * What experiments' conditions test: app version, country, plan, device class, … (JSON values;
+   * nested objects are reached with dotted paths such as "device.class"). Change with `ew.attributes`.
+   */
+  attributes?: Attributes;
   /** Backend preference, best first. Default: webgpu, wasm, then remote when a server is known. */
   backends?: Backend[];
   /** The server for remote inference (POST /v1/predict); defaults to the origin of a /v1/ manifestUrl. */
@@ -120,8 +126,50 @@ export function versionRequest(options: LoadOptions, assignment: Assignment | un
   };
 }
 
+const MAX_ATTRIBUTE_DEPTH = 8;
+
+/** What is not JSON about an attributes value (a path and why), or undefined when it all is. */
+function attributeProblem(value: unknown, at: string, depth: number): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? undefined : `${at} is ${value}, not a JSON number`;
+  if (depth >= MAX_ATTRIBUTE_DEPTH) return `${at} is nested deeper than ${MAX_ATTRIBUTE_DEPTH} levels`;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const problem = attributeProblem(v, `${at}[${i}]`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      const problem = attributeProblem(v, `${at}.${k}`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return `${at} is ${value instanceof Date ? 'a Date (pass date.toISOString())' : `a ${typeof value}`}, not a JSON value`;
+}
+
+/** Throws CONFIG unless `attributes` is a plain object of JSON values; returns it typed. */
+export function checkAttributes(attributes: unknown): Attributes {
+  const plain =
+    typeof attributes === 'object' &&
+    attributes !== null &&
+    Object.getPrototypeOf(attributes) === Object.prototype;
+  const problem = plain ? attributeProblem(attributes, 'attributes', 0) : 'attributes is not a plain object';
+  if (problem) {
+    throw new EdgewiseError(
+      'CONFIG',
+      `${problem}: attributes must be a plain object of strings, numbers, booleans, null, arrays and objects, e.g. { appVersion: '2.4.0', country: 'DE' }`,
+    );
+  }
+  return attributes as Attributes;
+}
+
 /** Refuses a config that cannot work, before anything starts. */
 export function checkConfig(config: EdgewiseConfig): void {
+  if (config.attributes !== undefined) checkAttributes(config.attributes);
   if (config.backends) {
     const bad = config.backends.filter((b) => !BACKENDS.includes(b));
     if (bad.length > 0 || config.backends.length === 0) {

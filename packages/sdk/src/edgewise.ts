@@ -1,5 +1,7 @@
+import type { Attributes } from '@edgewise/protocol';
 import { createInferenceWorker } from './create-worker.js';
 import {
+  checkAttributes,
   checkConfig,
   type EdgewiseConfig,
   type EdgewiseNotice,
@@ -62,6 +64,7 @@ export class Edgewise {
   readonly #exposures: ExposureLog;
   readonly #parts: Parts;
   #userId: string | undefined;
+  #attributes: Attributes | undefined;
   readonly #models = new Map<string, Model>();
   /** Health reporters of models loaded under experiments, by session id. */
   readonly #health = new Map<string, NonNullable<ModelHooks['onHealth']>>();
@@ -97,6 +100,7 @@ export class Edgewise {
       this.#notify(event);
     });
     this.#userId = config.userId;
+    this.#attributes = config.attributes;
     const base = (globalThis as { location?: { href: string } }).location?.href;
     if (config.manifestUrl) {
       this.#store = new parts.ModelStore({
@@ -122,7 +126,11 @@ export class Edgewise {
         target: async (key) => {
           const userId = this.#userId;
           if (!userId) return null;
-          const assignment = await this.#assignments.choose(userId, await client.get(key));
+          const holdout = await client.holdout();
+          const assignment = await this.#assignments.choose(userId, await client.get(key), {
+            ...(this.#attributes ? { attributes: this.#attributes } : {}),
+            ...(holdout ? { holdout } : {}),
+          });
           return assignment.inExperiment ? assignment.arm : null;
         },
         adopted: (model) => {
@@ -170,6 +178,14 @@ export class Edgewise {
   }
   set userId(id: string | undefined) {
     this.#userId = id;
+  }
+
+  /** What experiments' conditions test; set it when the user's plan, country, … change. Throws CONFIG. */
+  get attributes(): Attributes | undefined {
+    return this.#attributes;
+  }
+  set attributes(attributes: Attributes | undefined) {
+    this.#attributes = attributes === undefined ? undefined : checkAttributes(attributes);
   }
 
   /** Cached model versions: list, size, delete, prefetch. */
@@ -272,9 +288,13 @@ export class Edgewise {
     if (!this.#userId) {
       throw new EdgewiseError('CONFIG', `experiment "${key}" needs a userId: pass it to Edgewise.create()`);
     }
+    const config = await this.#experiments.get(key);
+    const holdout = await this.#experiments.holdout();
     return {
       userId: this.#userId,
-      config: await this.#experiments.get(key),
+      ...(this.#attributes ? { attributes: this.#attributes } : {}),
+      ...(holdout ? { holdout } : {}),
+      config,
       assignments: this.#assignments,
       exposures: this.#exposures,
       queue: this.#queue,

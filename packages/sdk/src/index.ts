@@ -12,7 +12,15 @@ export type { FlushResult } from './events/event-queue-options.js';
 export type { EdgewiseEvent, EventType } from './events/event-types.js';
 export { assignToGroup } from './experiments/ab-assignment.js';
 export { assignArm } from './experiments/assign-arm.js';
-export type { ArmAssignment, ExperimentArm, ExperimentConfig } from './experiments/experiment-types.js';
+export type {
+  ArmAssignment,
+  AssignOptions,
+  AssignReason,
+  Attributes,
+  ExperimentArm,
+  ExperimentConfig,
+  Holdout,
+} from './experiments/experiment-types.js';
 export { hashToUnit } from './experiments/hash-to-unit.js';
 export type { Backend } from './inference/backend-plan.js';
 export { type BackendCapabilities, detectBackends } from './inference/capabilities.js';

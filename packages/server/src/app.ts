@@ -1,9 +1,13 @@
+import type { Holdout } from '@edgewise/protocol';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { collectorRoutes } from './collector/events-route.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { assignmentsRoutes } from './experiments/assignments-route.js';
 import { experimentsRoutes } from './experiments/experiments-routes.js';
+import { holdoutProblem } from './experiments/holdout-option.js';
+import { namespaceOverlap, overlapWithin } from './experiments/namespace-overlap.js';
 import { PolicyScheduler } from './experiments/policy-scheduler.js';
 import { installErrorHandler } from './http/error-handler.js';
 import {
@@ -67,6 +71,11 @@ export interface ServerOptions {
   modelBodyLimitBytes?: number;
   /** Experiments to create or update at start (e.g. from --experiments). */
   experiments?: readonly ExperimentDefinition[];
+  /**
+   * A share of users no experiment touches (`hashToUnit(userId, "holdout:" + seed) < share`), served
+   * in GET /v1/experiments and applied by POST /v1/assignments. None by default.
+   */
+  holdout?: Holdout;
   /** How often bandit weights are recomputed (default 60 s; 0 = only on demand). */
   policyIntervalMs?: number;
   /** How long /readyz reports not-ready before the listener closes, for load balancers to notice (default 0). */
@@ -95,6 +104,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Stores the start-up experiments, refusing layer overlaps among them and with stored experiments
+ * they do not replace, so a file cannot put a user in two experiments of one namespace.
+ */
+async function putStartupExperiments(store: Store, definitions: readonly ExperimentDefinition[]) {
+  if (definitions.length === 0) return;
+  const within = overlapWithin(definitions);
+  if (within) throw new Error(`start-up ${within}`);
+  const keys = new Set(definitions.map((d) => d.key));
+  const kept = (await store.experiments.list()).filter((e) => !keys.has(e.key));
+  for (const definition of definitions) {
+    const problem = namespaceOverlap(definition, kept);
+    if (problem) throw new Error(`start-up experiment "${definition.key}": ${problem}`);
+  }
+  for (const definition of definitions) await store.experiments.put(definition);
+}
+
 function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return false;
   const base = { redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers: logSerializers };
@@ -105,6 +131,10 @@ function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['l
 
 /** Builds the Edgewise server: collector, registry, policies, results, remote inference, dashboard. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  if (options.holdout) {
+    const problem = holdoutProblem(options.holdout);
+    if (problem) throw new Error(problem);
+  }
   const app = Fastify({
     logger: loggerOptions(options.logger),
     // Routes that take more (events, predict, model uploads) say so; everything else is small JSON.
@@ -124,7 +154,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     options.store ??
     openStore({ databaseUrl: options.databaseUrl, sqlitePath: options.sqlitePath ?? ':memory:' });
   await store.migrate();
-  for (const definition of options.experiments ?? []) await store.experiments.put(definition);
+  await putStartupExperiments(store, options.experiments ?? []);
 
   const metrics = new ServerMetrics();
   installRequestMetrics(app, metrics);
@@ -190,7 +220,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     policies,
     adminToken: options.adminToken,
     maxAgeSeconds: Math.max(1, Math.round((options.policyIntervalMs ?? 60_000) / 1000)),
+    ...(options.holdout ? { holdout: options.holdout } : {}),
   });
+  await app.register(assignmentsRoutes, { store, writeKeys, holdout: options.holdout });
   await app.register(resultsRoutes, { store });
   await app.register(registryRoutes, {
     store,

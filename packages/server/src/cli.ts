@@ -13,10 +13,12 @@ if (process.argv[2] === 'rebuild-aggregates') {
 const usage = `edgewise-server [--port 8080] [--host 127.0.0.1] [--models dir] [--static dir] [--db .edgewise-data/edgewise.db]
                 [--experiments experiments.json] [--cors-origin https://app.example]... [--policy-interval 60]
                 [--trust-proxy true|<proxy addresses/CIDRs, comma-separated>]
+                [--holdout-share 0.05 --holdout-seed global]
        edgewise-server rebuild-aggregates [--experiment key] [--db path]   (see --help there)
 env: DATABASE_URL (Postgres; else SQLite at --db), ADMIN_TOKEN, WRITE_KEYS (comma-separated pk_… keys),
      CORS_ORIGINS (comma-separated), TRUST_PROXY, RATE_LIMIT_PER_MINUTE, PREDICT_RATE_LIMIT_PER_MINUTE,
-     READ_RATE_LIMIT_PER_MINUTE, ADMIN_RATE_LIMIT_PER_MINUTE, REQUEST_TIMEOUT_MS, SHUTDOWN_DELAY_MS, LOG_LEVEL`;
+     READ_RATE_LIMIT_PER_MINUTE, ADMIN_RATE_LIMIT_PER_MINUTE, REQUEST_TIMEOUT_MS, SHUTDOWN_DELAY_MS, LOG_LEVEL,
+     EDGEWISE_HOLDOUT_SHARE, EDGEWISE_HOLDOUT_SEED (a share of users no experiment touches)`;
 
 function fail(message: string): never {
   console.error(`edgewise-server: ${message}\n\n${usage}`);
@@ -37,6 +39,8 @@ function parse() {
       'policy-interval': { type: 'string', default: '60' },
       // Off by default: without a proxy in front, X-Forwarded-For is whatever the client says.
       'trust-proxy': { type: 'string', default: process.env.TRUST_PROXY ?? '' },
+      'holdout-share': { type: 'string', default: process.env.EDGEWISE_HOLDOUT_SHARE ?? '' },
+      'holdout-seed': { type: 'string', default: process.env.EDGEWISE_HOLDOUT_SEED ?? '' },
       help: { type: 'boolean' },
     },
   });
@@ -84,6 +88,17 @@ const rateLimits = {
   admin: numberEnv('ADMIN_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.admin),
 };
 
+let holdout: { share: number; seed: string } | undefined;
+if (values['holdout-share'] || values['holdout-seed']) {
+  const share = Number(values['holdout-share']);
+  if (!values['holdout-share'] || !Number.isFinite(share) || share < 0 || share > 1)
+    fail(`--holdout-share must be a share in [0, 1] such as 0.05, got "${values['holdout-share']}"`);
+  // A default seed would silently pick the same users on every server; naming it is a decision.
+  if (!values['holdout-seed'])
+    fail('--holdout-seed is required with --holdout-share (e.g. --holdout-seed global-2026)');
+  holdout = { share, seed: values['holdout-seed'] };
+}
+
 const adminToken = process.env.ADMIN_TOKEN || undefined;
 if (!adminToken)
   console.warn('edgewise-server: ADMIN_TOKEN is not set; registry and experiment writes are disabled');
@@ -114,6 +129,7 @@ const app = await buildServer({
   shutdownDelayMs: numberEnv('SHUTDOWN_DELAY_MS', 0),
   policyIntervalMs: policySeconds * 1000,
   experiments,
+  ...(holdout ? { holdout } : {}),
 });
 const address = await app.listen({ host: values.host, port });
 const store =

@@ -1,3 +1,4 @@
+import { conditionProblem, GUARDRAIL_METRICS, type Guardrail, guardrailProblem } from '@edgewise/protocol';
 import { EdgewiseError } from '../errors.js';
 import type { ExperimentArm, ExperimentConfig } from './experiment-types.js';
 
@@ -52,6 +53,50 @@ function checkRewardSpec(key: string, reward: unknown): void {
       fail(key, `reward.${bound} must be a number in [-1e9, 1e9], got ${JSON.stringify(v)}`);
   }
   if (!((r.min as number) < (r.max as number))) fail(key, 'reward: reward.min must be below reward.max');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkNamespace(key: string, namespace: unknown): void {
+  if (!isObject(namespace)) fail(key, '"namespace" must be an object { name, range: [from, to] }');
+  if (typeof namespace.name !== 'string' || !NAME.test(namespace.name))
+    fail(key, 'namespace.name must be 1-128 letters, digits, ".", "_" or "-"');
+  const range = namespace.range;
+  const inUnit = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
+  if (!Array.isArray(range) || range.length !== 2 || !inUnit(range[0]) || !inUnit(range[1]))
+    fail(key, `namespace.range must be [from, to] within [0, 1], got ${JSON.stringify(range)}`);
+  if (!(range[0] < range[1])) fail(key, `namespace.range: from (${range[0]}) must be below to (${range[1]})`);
+}
+
+const BOUNDS = ['maxAbsolute', 'maxRelativeIncrease', 'minAbsolute', 'maxRelativeDecrease'] as const;
+
+function checkGuardrails(key: string, guardrails: unknown): void {
+  if (!Array.isArray(guardrails)) fail(key, '"guardrails" must be an array');
+  for (const [i, g] of guardrails.entries()) {
+    const at = `guardrails[${i}]`;
+    if (!isObject(g) || !(GUARDRAIL_METRICS as readonly unknown[]).includes(g.metric))
+      fail(key, `${at}.metric must be one of ${GUARDRAIL_METRICS.join(', ')}`);
+    for (const field of [...BOUNDS, 'alpha', 'minSamples'] as const) {
+      const v = g[field];
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v)))
+        fail(key, `${at}.${field} must be a number, got ${JSON.stringify(v)}`);
+    }
+    const problem = guardrailProblem(g as unknown as Guardrail, at);
+    if (problem) fail(key, problem);
+  }
+}
+
+/** A stop as the server serves it: `{ at, by, reason, metric? }`. */
+function checkStop(key: string, stop: unknown, at: string): void {
+  if (
+    !isObject(stop) ||
+    typeof stop.at !== 'number' ||
+    (stop.by !== 'guardrail' && stop.by !== 'admin') ||
+    typeof stop.reason !== 'string'
+  ) {
+    fail(key, `${at} must be { at: epoch ms, by: "guardrail" | "admin", reason: text }`);
+  }
 }
 
 /**
@@ -134,5 +179,15 @@ export function validateExperiment(value: unknown): ExperimentConfig {
   if (config.sticky !== undefined && typeof config.sticky !== 'boolean')
     fail(key, '"sticky" must be a boolean');
   if (config.reward !== undefined) checkRewardSpec(key, config.reward);
+  if (config.condition !== undefined) {
+    const problem = conditionProblem(config.condition);
+    if (problem) fail(key, problem);
+  }
+  if (config.namespace !== undefined) checkNamespace(key, config.namespace);
+  if (config.guardrails !== undefined) checkGuardrails(key, config.guardrails);
+  if (config.stopped !== undefined) checkStop(key, config.stopped, '"stopped"');
+  for (const [i, arm] of config.arms.entries()) {
+    if (arm.stopped !== undefined) checkStop(key, arm.stopped, `arms[${i}].stopped`);
+  }
   return config as ExperimentConfig;
 }

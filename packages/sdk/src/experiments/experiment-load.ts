@@ -12,7 +12,7 @@ import type { HealthEventType } from '../events/event-types.js';
 import type { Model } from '../model.js';
 import { controlArm } from './assign-arm.js';
 import { checkRewardValue } from './experiment-config.js';
-import type { Assignment, ExperimentConfig } from './experiment-types.js';
+import type { Assignment, Attributes, ExperimentConfig, Holdout } from './experiment-types.js';
 import { type ExposureContext, type ExposureLog, exposureContext } from './exposure-log.js';
 import type { StickyAssignments } from './sticky-assignments.js';
 
@@ -29,6 +29,10 @@ export interface ModelHooks {
 
 export interface ExperimentLoad {
   userId: string;
+  /** What the experiment's condition tests; none means `{}`. */
+  attributes?: Attributes;
+  /** The global holdout served with the experiments. */
+  holdout?: Holdout;
   config: ExperimentConfig;
   assignments: StickyAssignments;
   exposures: ExposureLog;
@@ -51,13 +55,17 @@ function cannotRunHere(error: unknown): boolean {
 
 /**
  * Loads the user's arm: exactly the arm's variant, on the best backend that can run it; then logs the
- * exposure (the decision, once per user and policy version). A user held out by coverage, or whose
- * device cannot run the arm's variant, runs control and is not exposed; the latter sends an
+ * exposure (the decision, once per user and policy version). A user the experiment keeps out (its
+ * stop, the holdout, its namespace, condition or coverage), or whose device cannot run the arm's
+ * variant, runs control and is not exposed; the latter sends an
  * `ineligible` event saying why, so a variant that fails on many devices shows in the results.
  */
 export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
-  const assignment = await x.assignments.choose(x.userId, x.config);
-  const control = controlArm(x.config);
+  const assignment = await x.assignments.choose(x.userId, x.config, {
+    ...(x.attributes ? { attributes: x.attributes } : {}),
+    ...(x.holdout ? { holdout: x.holdout } : {}),
+  });
+  const control = controlArm(x.config, undefined, assignment.reason);
   // Outside the experiment: control's files, nothing logged, rewards recorded nowhere.
   const outside: ModelHooks = { onReward: async () => {} };
   if (!assignment.inExperiment) return x.open(control, outside);

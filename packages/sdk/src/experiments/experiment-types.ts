@@ -1,9 +1,17 @@
+import type { Attributes, Holdout } from '@edgewise/protocol';
+
 // The served experiment format lives in @edgewise/protocol (packages/protocol/src/experiment.ts).
 export type {
+  ArmStop,
+  Attributes,
+  AttributeValue,
   BanditPolicyName,
+  Condition,
   ExperimentArm,
   ExperimentConfig,
   ExperimentType,
+  Holdout,
+  NamespaceRange,
 } from '@edgewise/protocol';
 
 /** The server's current bandit policy for one experiment, when it is fetched apart from the config. */
@@ -11,6 +19,24 @@ export interface ServerPolicy {
   /** Index-aligned with the experiment's arms. */
   weights: readonly number[];
   policyVersion: number | string;
+}
+
+/**
+ * Why a user is where they are, checked in this order: the experiment is `stopped`; the global
+ * `holdout` has them; they are outside the experiment's `namespace` range; its `condition` rejects
+ * their attributes; they are outside `coverage`; else `assigned` — unless an A/B arm they hash into
+ * is stopped (`stopped` again). Anything but `assigned` means control, not logged.
+ */
+export type AssignReason = 'assigned' | 'holdout' | 'namespace' | 'condition' | 'coverage' | 'stopped';
+
+/** What an assignment may depend on besides the user and the experiment. */
+export interface AssignOptions {
+  /** The user's attributes the experiment's condition tests; none means `{}`. */
+  attributes?: Attributes;
+  /** The global holdout from the experiments list. */
+  holdout?: Holdout;
+  /** The server's bandit policy, when fetched apart from the config. */
+  policy?: ServerPolicy;
 }
 
 /** Where a user landed. `probability` is the propensity to log with every event of this exposure. */
@@ -29,8 +55,9 @@ export interface Assignment extends ArmAssignment {
   /** The manifest variant the arm runs ('int8', 'fp16', …); absent: the file that suits the backend. */
   variant?: string;
   policyVersion: string;
-  /** False for held-out users (outside `coverage`): they get arm 0 and no exposure is logged. */
+  /** False for held-out users (see `reason`): they get arm 0 and no exposure is logged. */
   inExperiment: boolean;
+  reason: AssignReason;
   /** True when the arm came from the sticky store rather than from the current weights. */
   sticky: boolean;
 }

@@ -1,10 +1,17 @@
 import { EdgewiseError } from '../errors.js';
 import { DEFAULT_STALL_MS, stallGuard } from '../models/stall-guard.js';
 import { validateExperiment } from './experiment-config.js';
-import type { ExperimentConfig } from './experiment-types.js';
+import type { ExperimentConfig, Holdout } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
+import { validateHoldout } from './targeting.js';
 
 const LAST_GOOD = 'last-good-experiments';
+const LAST_GOOD_HOLDOUT = 'last-good-holdout';
+
+interface Served {
+  list: unknown[];
+  holdout: unknown;
+}
 
 /**
  * Fetches the experiment configs (`GET /v1/experiments` or a static JSON file) and keeps the last good
@@ -13,8 +20,9 @@ const LAST_GOOD = 'last-good-experiments';
  */
 export class ExperimentsClient {
   #loaded: Promise<Map<string, ExperimentConfig>> | undefined;
+  #holdout: Holdout | undefined;
   #etag: string | undefined;
-  /** The served list as text, to tell a changed list from a re-sent one. */
+  /** The served list and holdout as text, to tell a changed list from a re-sent one. */
   #text: string | undefined;
 
   constructor(
@@ -24,7 +32,7 @@ export class ExperimentsClient {
   ) {}
 
   /** The list from the network; undefined when the server says it has not changed (304). */
-  async #download(conditional: boolean): Promise<unknown[] | undefined> {
+  async #download(conditional: boolean): Promise<Served | undefined> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (conditional && this.#etag) headers['if-none-match'] = this.#etag;
     // no-cache: the browser revalidates instead of answering from its HTTP cache, so the staleness
@@ -36,22 +44,31 @@ export class ExperimentsClient {
     const list = Array.isArray(body) ? body : (body as { experiments?: unknown }).experiments;
     if (!Array.isArray(list)) throw new Error('expected { experiments: [...] } or an array');
     this.#etag = response.headers.get('etag') ?? undefined;
-    return list;
+    const holdout = Array.isArray(body) ? undefined : (body as { holdout?: unknown }).holdout;
+    return { list, holdout };
   }
 
-  #parse(list: unknown[]): Map<string, ExperimentConfig> {
-    const parsed = new Map(list.map((raw) => validateExperiment(raw)).map((e) => [e.key, e]));
-    this.#text = JSON.stringify(list);
+  /** Validates everything before taking any of it, so a bad list leaves the current one in force. */
+  #parse(served: Served): Map<string, ExperimentConfig> {
+    const parsed = new Map(served.list.map((raw) => validateExperiment(raw)).map((e) => [e.key, e]));
+    this.#holdout = validateHoldout(served.holdout ?? undefined);
+    this.#text = JSON.stringify(served);
     return parsed;
   }
 
+  async #save(served: Served): Promise<void> {
+    await this.store.set(LAST_GOOD, served.list);
+    // Cached beside the list, so an offline user stays out of experiments the holdout keeps them from.
+    await this.store.set(LAST_GOOD_HOLDOUT, served.holdout ?? null);
+  }
+
   async #fetch(): Promise<Map<string, ExperimentConfig>> {
-    let list: unknown[] | undefined;
+    let served: Served;
     try {
-      list = (await this.#download(false)) as unknown[];
-      await this.store.set(LAST_GOOD, list);
+      served = (await this.#download(false)) as Served;
+      await this.#save(served);
     } catch (error) {
-      list = await this.store.get<unknown[]>(LAST_GOOD);
+      const list = await this.store.get<unknown[]>(LAST_GOOD);
       if (!list) {
         throw new EdgewiseError(
           'NETWORK',
@@ -59,18 +76,24 @@ export class ExperimentsClient {
           { cause: error },
         );
       }
+      served = { list, holdout: await this.store.get<unknown>(LAST_GOOD_HOLDOUT) };
     }
-    return this.#parse(list);
+    return this.#parse(served);
   }
 
-  async get(key: string): Promise<ExperimentConfig> {
+  #load(): Promise<Map<string, ExperimentConfig>> {
     this.#loaded ??= this.#fetch();
     this.#loaded.catch(() => {
       this.#loaded = undefined;
     });
-    const experiment = (await this.#loaded).get(key);
+    return this.#loaded;
+  }
+
+  async get(key: string): Promise<ExperimentConfig> {
+    const loaded = await this.#load();
+    const experiment = loaded.get(key);
     if (!experiment) {
-      const known = [...(await this.#loaded).keys()];
+      const known = [...loaded.keys()];
       throw new EdgewiseError(
         'EXPERIMENT_NOT_FOUND',
         `no experiment "${key}" at ${this.url}; known: ${known.length > 0 ? known.join(', ') : 'none'}`,
@@ -79,30 +102,38 @@ export class ExperimentsClient {
     return experiment;
   }
 
+  /** The global holdout served with the experiments (`{ experiments, holdout }`), if any. */
+  async holdout(): Promise<Holdout | undefined> {
+    await this.#load();
+    return this.#holdout;
+  }
+
   /**
    * Revalidates the experiments (If-None-Match) and resolves true when they changed: new weights, a
-   * stopped arm, a new experiment. Offline or on a server error it keeps the ones it has and
-   * resolves false; a list that fails validation is refused the same way, so a bad deploy cannot
-   * take the experiments a device already runs away from it.
+   * stopped arm, a new experiment, a new holdout. Offline or on a server error it keeps the ones it
+   * has and resolves false; a list that fails validation is refused the same way, so a bad deploy
+   * cannot take the experiments a device already runs away from it.
    */
   async refresh(): Promise<boolean> {
     if (!this.#loaded) return false;
     await this.#loaded.catch(() => undefined);
-    let list: unknown[] | undefined;
+    let served: Served | undefined;
     try {
-      list = await this.#download(true);
+      served = await this.#download(true);
     } catch {
       return false;
     }
-    if (list === undefined || JSON.stringify(list) === this.#text) return false;
+    if (served === undefined || JSON.stringify(served) === this.#text) return false;
     let parsed: Map<string, ExperimentConfig>;
+    const holdout = this.#holdout;
     try {
-      parsed = this.#parse(list);
+      parsed = this.#parse(served);
     } catch {
+      this.#holdout = holdout;
       return false;
     }
     this.#loaded = Promise.resolve(parsed);
-    await this.store.set(LAST_GOOD, list).catch(() => undefined);
+    await this.#save(served).catch(() => undefined);
     return true;
   }
 }

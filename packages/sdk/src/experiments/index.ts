@@ -5,10 +5,14 @@ export { validateExperiment } from './experiment-config.js';
 export type {
   ArmAssignment,
   Assignment,
+  AssignOptions,
+  AssignReason,
+  Attributes,
   BanditPolicyName,
   ExperimentArm,
   ExperimentConfig,
   ExperimentType,
+  Holdout,
   ServerPolicy,
 } from './experiment-types.js';
 export { ExperimentsClient } from './experiments-client.js';
@@ -31,3 +35,4 @@ export {
 export { md5, md5Hex } from './md5.js';
 export { type RandomSource, seededRandom } from './seeded-random.js';
 export { StickyAssignments } from './sticky-assignments.js';
+export { heldOut, inNamespace, validateHoldout } from './targeting.js';

@@ -1,5 +1,5 @@
-import { chooseArm } from './assign-arm.js';
-import type { Assignment, ExperimentConfig, ServerPolicy } from './experiment-types.js';
+import { chooseArm, effectiveWeights } from './assign-arm.js';
+import type { Assignment, AssignOptions, ExperimentConfig, ServerPolicy } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
 
 interface StickyRecord {
@@ -9,13 +9,14 @@ interface StickyRecord {
 
 /**
  * Remembers each user's first arm for experiments with `sticky: true`, so a bandit that re-weights
- * does not move people who already saw an arm. The stored arm is dropped (and the user re-assigned)
- * only when it leaves the experiment or its weight falls to 0. Non-sticky experiments pass straight
- * through to `chooseArm`.
+ * does not move people who already saw an arm. Stickiness only chooses among arms the user may get
+ * now: a user the experiment's stop, the holdout, its namespace, condition or coverage excludes runs
+ * control whatever they had, and a kept arm that left the experiment, was stopped or fell to weight 0
+ * is dropped (the user is re-assigned). Non-sticky experiments pass straight through to `chooseArm`.
  *
  * @example
  * const sticky = new StickyAssignments();
- * const a = await sticky.choose('user-123', experiment);
+ * const a = await sticky.choose('user-123', experiment, { attributes: { country: 'DE' } });
  */
 export class StickyAssignments {
   readonly #store: KeyValueStore;
@@ -24,14 +25,21 @@ export class StickyAssignments {
     this.#store = store;
   }
 
-  async choose(userId: string, experiment: ExperimentConfig, policy?: ServerPolicy): Promise<Assignment> {
-    const fresh = chooseArm(userId, experiment, policy);
-    if (!experiment.sticky || !fresh.inExperiment) return fresh;
+  async choose(
+    userId: string,
+    experiment: ExperimentConfig,
+    options?: AssignOptions | ServerPolicy,
+  ): Promise<Assignment> {
+    const fresh = chooseArm(userId, experiment, options);
+    // An A/B user whose fresh arm is stopped may still keep another arm they were given before.
+    const armStopped = fresh.reason === 'stopped' && !experiment.stopped;
+    if (!experiment.sticky || !(fresh.inExperiment || armStopped)) return fresh;
     const key = stickyKey(experiment.key, userId);
-    const weights = policy?.weights ?? experiment.policyWeights ?? experiment.arms.map((arm) => arm.weight);
+    const policy = options && 'weights' in options ? options : options?.policy;
+    const weights = effectiveWeights(experiment, policy);
     const kept = await this.#store.get<StickyRecord>(key);
     const index = kept ? experiment.arms.findIndex((arm) => arm.name === kept.arm) : -1;
-    if (kept && index >= 0 && weights[index]! > 0) {
+    if (kept && index >= 0 && weights[index]! > 0 && !experiment.arms[index]!.stopped) {
       const arm = experiment.arms[index]!;
       // The propensity stays the one the user was assigned with: it is what chose their arm.
       const { variant: _fresh, ...rest } = fresh;
@@ -43,9 +51,12 @@ export class StickyAssignments {
         version: arm.version,
         ...(arm.variant ? { variant: arm.variant } : {}),
         probability: kept.probability,
+        inExperiment: true,
+        reason: 'assigned',
         sticky: true,
       };
     }
+    if (!fresh.inExperiment) return fresh;
     await this.#store.set(key, { arm: fresh.arm, probability: fresh.probability } satisfies StickyRecord);
     return fresh;
   }

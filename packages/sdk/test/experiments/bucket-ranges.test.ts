@@ -62,7 +62,7 @@ describe('bucket ranges', () => {
     const chosen = chooseArm(
       'someone',
       { ...base, policyWeights: [0, 1] },
-      { weights: [1, 0], policyVersion: 9 },
+      { policy: { weights: [1, 0], policyVersion: 9 } },
     );
     expect(chosen).toMatchObject({
       index: 0,
@@ -74,6 +74,13 @@ describe('bucket ranges', () => {
   });
 
   it('refuses a policy whose weights do not line up with the arms', () => {
-    expect(() => chooseArm('x', experiment([1, 1]), { weights: [1], policyVersion: 2 })).toThrow(/2 arms/);
+    expect(() => chooseArm('x', experiment([1, 1]), { policy: { weights: [1], policyVersion: 2 } })).toThrow(
+      /2 arms/,
+    );
+  });
+
+  it('still takes a bare server policy as the third argument, as callers before AssignOptions did', () => {
+    const policy = { weights: [0, 1], policyVersion: 3 };
+    expect(chooseArm('someone', experiment([1, 0]), policy)).toMatchObject({ index: 1, policyVersion: '3' });
   });
 });

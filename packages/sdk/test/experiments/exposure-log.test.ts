@@ -24,7 +24,7 @@ describe('exposure log', () => {
     const reloaded = new ExposureLog(store);
     expect((await reloaded.record('alice', a)).first).toBe(false);
     expect((await reloaded.record('bob', chooseArm('bob', experiment))).first).toBe(true);
-    const nextPolicy = chooseArm('alice', experiment, { weights: [1, 1], policyVersion: 5 });
+    const nextPolicy = chooseArm('alice', experiment, { policy: { weights: [1, 1], policyVersion: 5 } });
     expect((await reloaded.record('alice', nextPolicy)).first).toBe(true);
   });
 

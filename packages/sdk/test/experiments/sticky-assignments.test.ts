@@ -36,10 +36,10 @@ describe('sticky assignment', () => {
     const reweighted = { weights: [0.8, 0.1, 0.1], policyVersion: 2 };
     let wouldMove = 0;
     for (const user of USERS) {
-      const a = await reloaded.choose(user, bandit([1, 1, 1], true), reweighted);
+      const a = await reloaded.choose(user, bandit([1, 1, 1], true), { policy: reweighted });
       expect({ arm: a.arm, probability: a.probability }).toEqual(first.get(user));
       expect(a.policyVersion).toBe('2');
-      if (chooseArm(user, bandit([1, 1, 1], true), reweighted).arm !== a.arm) wouldMove++;
+      if (chooseArm(user, bandit([1, 1, 1], true), { policy: reweighted }).arm !== a.arm) wouldMove++;
     }
     expect(wouldMove).toBeGreaterThan(0); // without stickiness some users would have moved
   });

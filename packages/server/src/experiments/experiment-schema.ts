@@ -1,4 +1,4 @@
-import { experimentDefinitionSchema } from '@edgewise/protocol';
+import { conditionProblem, experimentDefinitionSchema, guardrailProblem } from '@edgewise/protocol';
 import { Ajv } from 'ajv';
 import { ServerError } from '../errors.js';
 import { fieldName } from '../http/error-handler.js';
@@ -14,8 +14,9 @@ type IncomingDefinition = ExperimentDefinition & {
 };
 
 /**
- * Checks what a schema cannot: unique arm names, weights that can split traffic, and (on a
- * re-imported export) one policy weight per arm.
+ * Checks what a schema cannot: unique arm names, weights that can split traffic, (on a re-imported
+ * export) one policy weight per arm, the condition's grammar, a non-empty namespace range and one
+ * bound of the right kind per guardrail.
  */
 export function checkExperiment(raw: IncomingDefinition, where = 'body'): ExperimentDefinition {
   const bad = (message: string): never => {
@@ -43,6 +44,19 @@ export function checkExperiment(raw: IncomingDefinition, where = 'body'): Experi
   if (raw.policy && raw.type !== 'bandit') {
     bad('policy is only for type "bandit"; remove it or change type');
   }
+  if (raw.condition !== undefined) {
+    const problem = conditionProblem(raw.condition);
+    if (problem) bad(problem);
+  }
+  if (raw.namespace) {
+    const [from, to] = raw.namespace.range;
+    if (!(from < to))
+      bad(`namespace.range: from (${from}) must be below to (${to}); the range is [from, to) within [0, 1]`);
+  }
+  raw.guardrails?.forEach((g, i) => {
+    const problem = guardrailProblem(g, `guardrails[${i}]`);
+    if (problem) bad(problem);
+  });
   const { policyVersion: _v, policyWeights: _w, ...definition } = raw;
   return raw.type === 'bandit' ? { ...definition, policy: raw.policy ?? 'thompson' } : definition;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ExperimentDefinition } from '../storage/records.js';
 import { parseExperiment } from './experiment-schema.js';
+import { overlapWithin } from './namespace-overlap.js';
 
 /** Reads `--experiments file.json`: an array of definitions, or `{ "experiments": [...] }`. */
 export async function readExperimentsFile(path: string): Promise<ExperimentDefinition[]> {
@@ -14,5 +15,8 @@ export async function readExperimentsFile(path: string): Promise<ExperimentDefin
   const list = Array.isArray(json) ? json : (json as { experiments?: unknown })?.experiments;
   if (!Array.isArray(list))
     throw new Error(`${path} must hold an array of experiments or { "experiments": [...] }`);
-  return list.map((raw, i) => parseExperiment(raw, `${path} experiments[${i}]`));
+  const definitions = list.map((raw, i) => parseExperiment(raw, `${path} experiments[${i}]`));
+  const overlap = overlapWithin(definitions);
+  if (overlap) throw new Error(`${path} ${overlap}`);
+  return definitions;
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { Holdout } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
 import type { ExperimentDefinition } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { checkExperiment, experimentSchema } from './experiment-schema.js';
+import { namespaceOverlap } from './namespace-overlap.js';
 import type { PolicyScheduler } from './policy-scheduler.js';
 import { serveExperiment } from './served-experiment.js';
 
@@ -14,6 +16,8 @@ export interface ExperimentsOptions {
   adminToken: string | undefined;
   /** How long clients and CDNs may reuse GET /v1/experiments. */
   maxAgeSeconds: number;
+  /** The global holdout, served beside the experiments; absent when none is configured. */
+  holdout?: Holdout;
 }
 
 const keyParams = {
@@ -32,7 +36,8 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
 
   app.get('/v1/experiments', async (request, reply) => {
     const experiments = (await store.experiments.list()).map(serveExperiment);
-    const etag = `"${createHash('sha256').update(JSON.stringify(experiments)).digest('base64url').slice(0, 27)}"`;
+    const body = options.holdout ? { experiments, holdout: options.holdout } : { experiments };
+    const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
     reply
       .header(
         'cache-control',
@@ -40,7 +45,7 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
       )
       .header('etag', etag);
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    return { experiments };
+    return body;
   });
 
   app.get('/v1/experiments/:key', { schema: { params: keyParams } }, async (request) => {
@@ -56,6 +61,8 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
     { onRequest: admin, schema: { body: experimentSchema } },
     async (request, reply) => {
       const definition = checkExperiment(request.body as ExperimentDefinition);
+      const overlap = namespaceOverlap(definition, await store.experiments.list());
+      if (overlap) throw new ServerError('BAD_REQUEST', `body: ${overlap}`);
       const before = await store.experiments.get(definition.key);
       const record = await store.experiments.put(definition);
       return reply.status(before ? 200 : 201).send(serveExperiment(record));

@@ -27,5 +27,8 @@ export function serveExperiment(record: ExperimentRecord): ServedExperiment {
     ...(record.coverage === undefined ? {} : { coverage: record.coverage }),
     ...(record.sticky === undefined ? {} : { sticky: record.sticky }),
     ...(record.reward === undefined ? {} : { reward: record.reward }),
+    ...(record.condition === undefined ? {} : { condition: record.condition }),
+    ...(record.namespace === undefined ? {} : { namespace: record.namespace }),
+    ...(record.guardrails === undefined ? {} : { guardrails: record.guardrails }),
   };
 }
