@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { collectorRoutes } from './collector/events-route.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { experimentsRoutes } from './experiments/experiments-routes.js';
+import { GuardrailMonitor } from './experiments/guardrail-monitor.js';
 import { PolicyScheduler } from './experiments/policy-scheduler.js';
+import { stopRoutes } from './experiments/stop-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import {
   DEFAULT_BODY_LIMIT_BYTES,
@@ -184,12 +186,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     rateLimitPerMinute,
     bodyLimitBytes: options.eventsBodyLimitBytes ?? 1024 * 1024,
     ...(options.now ? { now: options.now } : {}),
+    guardrails: new GuardrailMonitor(store, metrics, app.log, options.now),
   });
   await app.register(experimentsRoutes, {
     store,
     policies,
     adminToken: options.adminToken,
     maxAgeSeconds: Math.max(1, Math.round((options.policyIntervalMs ?? 60_000) / 1000)),
+  });
+  await app.register(stopRoutes, {
+    store,
+    adminToken: options.adminToken,
+    ...(options.now ? { now: options.now } : {}),
   });
   await app.register(resultsRoutes, { store });
   await app.register(registryRoutes, {

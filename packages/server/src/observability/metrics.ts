@@ -27,6 +27,10 @@ export class Counter {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
+  readonly guardrailStops = new Counter(
+    'edgewise_guardrail_stops_total',
+    'Arms stopped by a breached guardrail, by experiment and metric.',
+  );
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
@@ -55,6 +59,10 @@ export class Histogram {
     s.sum += value;
     s.count++;
   }
+  readonly guardrailStops = new Counter(
+    'edgewise_guardrail_stops_total',
+    'Arms stopped by a breached guardrail, by experiment and metric.',
+  );
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
@@ -99,6 +107,10 @@ export class ServerMetrics {
     'edgewise_policy_recomputes_total',
     'Bandit policy recomputations saved.',
   );
+  readonly guardrailStops = new Counter(
+    'edgewise_guardrail_stops_total',
+    'Arms stopped by a breached guardrail, by experiment and metric.',
+  );
 
   render(): string {
     return `${[
@@ -109,6 +121,7 @@ export class ServerMetrics {
       this.batches,
       this.predictions,
       this.policyRuns,
+      this.guardrailStops,
     ]
       .map((m) => m.render())
       .join('\n')}\n`;
