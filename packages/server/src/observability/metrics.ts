@@ -27,10 +27,6 @@ export class Counter {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
-  readonly guardrailStops = new Counter(
-    'edgewise_guardrail_stops_total',
-    'Arms stopped by a breached guardrail, by experiment and metric.',
-  );
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
@@ -59,11 +55,6 @@ export class Histogram {
     s.sum += value;
     s.count++;
   }
-  readonly guardrailStops = new Counter(
-    'edgewise_guardrail_stops_total',
-    'Arms stopped by a breached guardrail, by experiment and metric.',
-  );
-
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [key, s] of this.series) {
