@@ -3,6 +3,7 @@ import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
 import type { ExperimentRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
+import { armHealth } from './arm-health.js';
 import { evaluateGuardrails } from './guardrails.js';
 import { serveExperiment } from './served-experiment.js';
 
@@ -35,7 +36,8 @@ interface StopBody {
 /**
  * People stopping and resuming arms (admin): POST /v1/experiments/:key/stop and /resume with
  * `{ arm?, reason? }` (no arm: the whole experiment), GET /v1/experiments/:key/audit; and, public
- * like the results, GET /v1/experiments/:key/guardrails: each guardrail's state per arm.
+ * like the results, GET /v1/experiments/:key/guardrails: each guardrail's state per arm, the stops,
+ * and each arm's device health.
  */
 export async function stopRoutes(app: FastifyInstance, options: StopRoutesOptions): Promise<void> {
   const { store } = options;
@@ -99,11 +101,13 @@ export async function stopRoutes(app: FastifyInstance, options: StopRoutesOption
   app.get('/v1/experiments/:key/guardrails', { schema: { params: keyParams } }, async (request, reply) => {
     const { key } = request.params as { key: string };
     const record = await find(key);
+    const aggregates = await store.events.aggregates(key);
     reply.header('cache-control', 'no-cache');
     return {
       key,
-      guardrails: evaluateGuardrails(record, await store.events.aggregates(key)),
+      guardrails: evaluateGuardrails(record, aggregates),
       stops: record.stops,
+      health: armHealth(record, aggregates),
     };
   });
 }

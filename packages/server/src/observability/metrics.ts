@@ -55,6 +55,7 @@ export class Histogram {
     s.sum += value;
     s.count++;
   }
+
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [key, s] of this.series) {
