@@ -6,9 +6,11 @@ import { collectorRoutes } from './collector/events-route.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { assignmentsRoutes } from './experiments/assignments-route.js';
 import { experimentsRoutes } from './experiments/experiments-routes.js';
+import { GuardrailMonitor } from './experiments/guardrail-monitor.js';
 import { holdoutProblem } from './experiments/holdout-option.js';
 import { namespaceOverlap, overlapWithin } from './experiments/namespace-overlap.js';
 import { PolicyScheduler } from './experiments/policy-scheduler.js';
+import { stopRoutes } from './experiments/stop-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import {
   DEFAULT_BODY_LIMIT_BYTES,
@@ -214,6 +216,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     rateLimitPerMinute,
     bodyLimitBytes: options.eventsBodyLimitBytes ?? 1024 * 1024,
     ...(options.now ? { now: options.now } : {}),
+    guardrails: new GuardrailMonitor(store, metrics, app.log, options.now),
   });
   await app.register(experimentsRoutes, {
     store,
@@ -223,6 +226,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     ...(options.holdout ? { holdout: options.holdout } : {}),
   });
   await app.register(assignmentsRoutes, { store, writeKeys, holdout: options.holdout });
+  await app.register(stopRoutes, {
+    store,
+    adminToken: options.adminToken,
+    ...(options.now ? { now: options.now } : {}),
+  });
   await app.register(resultsRoutes, { store });
   await app.register(registryRoutes, {
     store,

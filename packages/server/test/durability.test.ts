@@ -120,5 +120,7 @@ function probe(id: string): EventRecord {
     policyVersion: null,
     exposureId: null,
     reason: null,
+    code: null,
+    sampleRate: null,
   };
 }

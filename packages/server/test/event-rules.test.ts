@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { checkContent } from '../src/collector/event-rules.js';
 import { buildTimeline, MAX_TIMELINE_BUCKETS } from '../src/results/timeline.js';
 import type { ExperimentRecord, TimelinePoint } from '../src/storage/records.js';
-import { wireEvent } from './support/events.js';
+import { storedEvent, wireEvent } from './support/events.js';
 import { eventServer, TEST_EXPERIMENT, writeHeaders } from './support/server.js';
 
 describe('collector rules (issue 19)', () => {
@@ -26,6 +27,55 @@ describe('collector rules (issue 19)', () => {
       'events[4].value',
     ]);
     expect(await app.edgewise.store.events.count()).toBe(1);
+    await app.close();
+  });
+});
+
+describe('health event rules', () => {
+  const experiments = new Map([
+    [
+      TEST_EXPERIMENT.key,
+      { ...TEST_EXPERIMENT, policyVersion: 1, policyWeights: null, updatedAt: 0, stops: [] },
+    ],
+  ]);
+
+  it('holds an error code to the text rules and a load time to the latency bound', () => {
+    expect(checkContent(storedEvent({ type: 'error', code: 'OUT_OF_MEMORY' }), experiments)).toBeUndefined();
+    expect(checkContent(storedEvent({ type: 'error', code: 'BAD\u0007' }), experiments)?.[0]).toBe('code');
+    expect(checkContent(storedEvent({ type: 'load', latencyMs: 2_000 }), experiments)).toBeUndefined();
+    expect(checkContent(storedEvent({ type: 'load', latencyMs: 4_000_000 }), experiments)?.[0]).toBe(
+      'latencyMs',
+    );
+  });
+
+  it('takes health events with their code and sample rate over the wire, and refuses an error without a code', async () => {
+    const app = await eventServer();
+    const post = (events: unknown[]) =>
+      app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
+    expect((await post([wireEvent({ type: 'error' })])).statusCode).toBe(400);
+    expect((await post([wireEvent({ type: 'load' })])).statusCode).toBe(400);
+    expect((await post([wireEvent({ type: 'prediction', sampleRate: 0 })])).statusCode).toBe(400);
+    const res = await post([
+      wireEvent({ type: 'error', code: 'PREDICT_FAILED' }),
+      wireEvent({ type: 'load', latencyMs: 350 }),
+      wireEvent({ type: 'prediction', latencyMs: 4, sampleRate: 0.25 }),
+      wireEvent({ type: 'fallback', reason: 'webgpu unavailable' }),
+      wireEvent({ type: 'device-lost' }),
+      wireEvent({ type: 'integrity' }),
+      wireEvent({ type: 'crash' }),
+    ]);
+    expect(res.statusCode).toBe(200);
+    const [control] = await app.edgewise.store.events.aggregates('exp');
+    expect(control).toMatchObject({
+      predictErrors: 1,
+      predictCalls: 5,
+      loads: 1,
+      loadMsSum: 350,
+      fallbacks: 1,
+      deviceLost: 1,
+      integrityFailures: 1,
+      crashes: 1,
+    });
     await app.close();
   });
 });

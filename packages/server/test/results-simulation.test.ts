@@ -18,6 +18,7 @@ const record: ExperimentRecord = {
   policyVersion: 1,
   policyWeights: null,
   updatedAt: 0,
+  stops: [],
 };
 
 /**

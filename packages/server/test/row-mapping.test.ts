@@ -18,7 +18,13 @@ describe('row mapping', () => {
       policy_weights: [0.25, 0.75],
       updated_at: '5',
     });
-    expect(text).toEqual({ ...definition, policyVersion: 2, policyWeights: [0.25, 0.75], updatedAt: 5 });
+    expect(text).toEqual({
+      ...definition,
+      policyVersion: 2,
+      policyWeights: [0.25, 0.75],
+      updatedAt: 5,
+      stops: [],
+    });
     expect(parsed).toEqual(text);
   });
 

@@ -63,6 +63,11 @@ export {
   meanConfidenceSequence,
 } from './sequential/confidence-sequence.js';
 export {
+  type ExceedanceInput,
+  type ExceedanceResult,
+  exceedanceTest,
+} from './sequential/exceedance.js';
+export {
   optimalMixtureRatio,
   type SequentialInput,
   type SequentialMetric,

@@ -48,6 +48,7 @@ const TEXT_FIELDS = [
   'modelVersion',
   'variant',
   'reason',
+  'code',
   'policyVersion',
 ] as const;
 
@@ -59,6 +60,7 @@ export interface CheckedEvent {
   modelVersion: string;
   variant?: string | null;
   reason?: string | null;
+  code?: string | null;
   policyVersion?: string | number | null;
   latencyMs?: number | null;
   value?: number | null;
@@ -96,6 +98,7 @@ export function checkContent(
   }
   if (typeof e.policyVersion === 'number' && !Number.isFinite(e.policyVersion))
     return ['policyVersion', 'policyVersion must be a finite number or a string'];
+  // One bound for prediction latency and model load time (a `load` event's latencyMs) alike.
   if (e.latencyMs != null && !(e.latencyMs <= MAX_LATENCY_MS))
     return ['latencyMs', `latencyMs must be at most ${MAX_LATENCY_MS} (one hour)`];
   const experiment = experiments.get(e.experiment);

@@ -35,5 +35,7 @@ export function toEventRecord(e: WireEvent, index: number): EventRecord | { fiel
     policyVersion: e.policyVersion === undefined ? null : String(e.policyVersion),
     exposureId: e.exposureId?.toLowerCase() ?? null,
     reason: e.reason ?? null,
+    code: e.code ?? null,
+    sampleRate: e.sampleRate ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { GuardrailMonitor } from '../experiments/guardrail-monitor.js';
 import { checkWriteKey, writeKeyOf } from '../http/auth.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { EventRecord } from '../storage/records.js';
@@ -15,6 +16,8 @@ export interface CollectorOptions {
   bodyLimitBytes: number;
   /** The server's clock, for the timestamp window (tests pin it). Default Date.now. */
   now?: () => number;
+  /** Checked after each committed batch, before the reply, so a breach is visible to the next read. */
+  guardrails?: GuardrailMonitor;
 }
 
 /**
@@ -71,6 +74,10 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
       options.metrics.eventsIngested.inc({}, result.accepted);
       options.metrics.duplicatesDropped.inc({}, result.duplicates);
       options.metrics.batches.inc();
+      if (options.guardrails && result.accepted > 0) {
+        const touched = new Set(events.map((e) => e.experiment));
+        await options.guardrails.afterBatch([...touched].map((key) => experiments.get(key)!));
+      }
       // `rejected` only when there is something in it, so a clean batch answers as it always did.
       if (rejected.length === 0) return result;
       return reply.status(207).send({ ...result, rejected });

@@ -4,6 +4,8 @@
  * ineligible users and raw and adjusted p-values, and four SVG plots from the JSON endpoints:
  * arm allocation over time, exposed users over time, reward rate per arm, and each arm's
  * difference from control with its always-valid confidence sequence (the last two on events).
+ * Stopped arms (and stopped experiments) carry a badge saying who stopped them, when and why; each
+ * arm's device health and each guardrail's state come from /guardrails.
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en">
@@ -26,6 +28,10 @@ export const DASHBOARD_HTML = `<!doctype html>
   svg { background: #fff; border: 1px solid #eaeef2; }
   .empty { color: #57606a; font-style: italic; }
   .error { color: #b42318; }
+  .stopped { color: #b42318; background: #fef3f2; border: 1px solid #fecdca; border-radius: 6px; padding: .35rem .6rem; margin: .25rem 0 .75rem; }
+  .status-breached { color: #b42318; font-weight: 600; }
+  .status-waiting { color: #57606a; }
+  h3 { font-size: .95rem; margin: .75rem 0 .25rem; }
 </style>
 </head>
 <body>
@@ -101,13 +107,63 @@ async function getJson(url) {
   return res.json();
 }
 
+/** 'Stopped by a guardrail (latency_p95) at <time>: <reason>'; text only, so a reason cannot inject markup. */
+function stopText(what, stop) {
+  return what + ' stopped by ' + (stop.by === 'guardrail' ? 'a guardrail' + (stop.metric ? ' (' + stop.metric + ')' : '') : 'an admin') +
+    ' at ' + new Date(stop.at).toISOString() + ': ' + stop.reason;
+}
+
+function stopBadges(exp) {
+  const badges = [];
+  if (exp.stopped) badges.push(el('p', { class: 'stopped', 'data-stopped': '', 'data-by': exp.stopped.by }, stopText('Experiment', exp.stopped)));
+  for (const arm of exp.arms) {
+    if (arm.stopped) badges.push(el('p', { class: 'stopped', 'data-stopped-arm': arm.name, 'data-by': arm.stopped.by }, stopText('Arm ' + arm.name, arm.stopped)));
+  }
+  return badges;
+}
+
+function table(columns, rows) {
+  const t = el('table');
+  const head = el('tr');
+  for (const [, label] of columns) head.append(el('th', {}, label));
+  t.append(head);
+  for (const [attrs, cells] of rows) {
+    const tr = el('tr', attrs);
+    cells.forEach((v, i) => tr.append(el('td', { 'data-col': columns[i][0] }, v)));
+    t.append(tr);
+  }
+  return t;
+}
+
+function healthSection(guardrails) {
+  const nodes = [el('h3', {}, 'Device health')];
+  const pct = (x) => (x === null || x === undefined ? '–' : (100 * x).toFixed(2) + '%');
+  nodes.push(table(
+    [['arm', 'arm'], ['p95', 'p95 latency ms'], ['error-rate', 'error rate'], ['crash-rate', 'crash rate'], ['load', 'mean load ms'], ['fallbacks', 'fallbacks'], ['samples', 'latency samples']],
+    guardrails.health.map((h) => [{ 'data-health-arm': h.arm }, [h.arm, fmt(h.p95LatencyMs, 1), pct(h.errorRate), pct(h.crashRate), fmt(h.meanLoadMs, 1), String(h.fallbacks), String(h.latencySamples)]]),
+  ));
+  if (guardrails.guardrails.length > 0) {
+    nodes.push(el('h3', {}, 'Guardrails'));
+    nodes.push(table(
+      [['metric', 'metric'], ['arm', 'arm'], ['bound', 'bound'], ['threshold', 'threshold'], ['observed', 'observed'], ['p', 'always-valid p'], ['samples', 'n'], ['status', 'status']],
+      guardrails.guardrails.map((g) => [
+        { 'data-guardrail': g.metric, 'data-arm': g.arm, 'data-status': g.status, class: 'status-' + g.status },
+        [g.metric, g.arm, g.bound, fmt(g.threshold), fmt(g.observed), fmt(g.pValue, 4), String(g.samples), g.status],
+      ]),
+    ));
+  }
+  return nodes;
+}
+
 async function renderExperiment(exp) {
   const section = el('section', { class: 'experiment', 'data-experiment': exp.key });
   section.append(el('h2', {}, exp.key));
   section.append(el('p', { class: 'meta' }, exp.type + (exp.policy ? ' · ' + exp.policy : '') + ' · policy v' + exp.policyVersion + ' · seed ' + exp.seed));
-  const [results, timeline] = await Promise.all([
+  section.append(...stopBadges(exp));
+  const [results, timeline, guardrails] = await Promise.all([
     getJson('/v1/experiments/' + encodeURIComponent(exp.key) + '/results'),
     getJson('/v1/experiments/' + encodeURIComponent(exp.key) + '/timeline'),
+    getJson('/v1/experiments/' + encodeURIComponent(exp.key) + '/guardrails'),
   ]);
   const table = el('table');
   const head = el('tr');
@@ -120,7 +176,7 @@ async function renderExperiment(exp) {
     const row = el('tr', { 'data-arm': arm.name });
     const weight = exp.arms.find((a) => a.name === arm.name)?.weight;
     const cells = [
-      ['name', arm.name + (arm.control && arm.name !== 'control' ? ' (control)' : '')],
+      ['name', arm.name + (arm.control && arm.name !== 'control' ? ' (control)' : '') + (exp.arms.find((a) => a.name === arm.name)?.stopped ? ' (stopped)' : '')],
       ['weight', fmt(weight)],
       ['users', String(arm.users)],
       ['ineligible-users', String(arm.ineligibleUsers)],
@@ -136,6 +192,7 @@ async function renderExperiment(exp) {
   section.append(table);
   section.append(el('p', { class: 'verdict', 'data-verdict': results.verdict?.decision ?? '' }, results.verdict?.summary ?? ''));
   section.append(el('p', { class: 'meta', 'data-rule': '' }, results.verdictRule));
+  section.append(...healthSection(guardrails));
   const arms = timeline.arms;
   const color = (name) => COLORS[arms.indexOf(name) % COLORS.length];
   section.append(legend(arms));

@@ -1,5 +1,5 @@
-import type { ExperimentConfig } from '@edgewise/protocol';
-import type { ExperimentRecord } from '../storage/records.js';
+import type { ArmStop, ExperimentConfig } from '@edgewise/protocol';
+import type { ExperimentRecord, StopRecord } from '../storage/records.js';
 
 /** An experiment as clients receive it: the weights to assign with, and the policy version they came from. */
 export interface ServedExperiment extends ExperimentConfig {
@@ -8,18 +8,37 @@ export interface ServedExperiment extends ExperimentConfig {
   policyWeights: number[] | null;
 }
 
-/** Bandits serve their latest policy weights; A/B tests (and bandits before a first run) their configured ones, normalised. */
+const asStop = ({ arm: _arm, ...stop }: StopRecord): ArmStop => stop;
+
+/**
+ * Bandits serve their latest policy weights; A/B tests (and bandits before a first run) their
+ * configured ones, normalised. A stopped arm says so: a bandit gives it weight 0 (the others
+ * renormalised, so traffic moves at the SDK's next refresh); an A/B test keeps its weights, so every
+ * other user keeps their arm, and the SDK sends users in the stopped arm's range to control.
+ */
 export function serveExperiment(record: ExperimentRecord): ServedExperiment {
-  const raw = record.policyWeights ?? record.arms.map((a) => a.weight);
+  const stopOf = new Map(record.stops.map((s) => [s.arm, s]));
+  const stopped = record.arms.map((a) => stopOf.get(a.name));
+  const raw = (record.policyWeights ?? record.arms.map((a) => a.weight)).map((w, i) =>
+    record.type === 'bandit' && stopped[i] ? 0 : w,
+  );
   const total = raw.reduce((s, w) => s + w, 0);
+  const running = stopped.filter((s) => !s).length;
+  const fallback = (i: number) =>
+    record.type === 'bandit' && running > 0 ? (stopped[i] ? 0 : 1 / running) : 1 / record.arms.length;
+  const whole = stopOf.get(null);
   return {
     key: record.key,
     type: record.type,
     seed: record.seed,
-    arms: record.arms.map((arm, i) => ({
-      ...arm,
-      weight: total > 0 ? (raw[i] ?? 0) / total : 1 / record.arms.length,
-    })),
+    arms: record.arms.map((arm, i) => {
+      const stop = stopped[i];
+      return {
+        ...arm,
+        weight: total > 0 ? (raw[i] ?? 0) / total : fallback(i),
+        ...(stop ? { stopped: asStop(stop) } : {}),
+      };
+    }),
     ...(record.policy ? { policy: record.policy } : {}),
     policyVersion: record.policyVersion,
     policyWeights: record.policyWeights,
@@ -30,5 +49,6 @@ export function serveExperiment(record: ExperimentRecord): ServedExperiment {
     ...(record.condition === undefined ? {} : { condition: record.condition }),
     ...(record.namespace === undefined ? {} : { namespace: record.namespace }),
     ...(record.guardrails === undefined ? {} : { guardrails: record.guardrails }),
+    ...(whole ? { stopped: asStop(whole) } : {}),
   };
 }

@@ -99,6 +99,10 @@ export class ServerMetrics {
     'edgewise_policy_recomputes_total',
     'Bandit policy recomputations saved.',
   );
+  readonly guardrailStops = new Counter(
+    'edgewise_guardrail_stops_total',
+    'Arms stopped by a breached guardrail, by experiment and metric.',
+  );
 
   render(): string {
     return `${[
@@ -109,6 +113,7 @@ export class ServerMetrics {
       this.batches,
       this.predictions,
       this.policyRuns,
+      this.guardrailStops,
     ]
       .map((m) => m.render())
       .join('\n')}\n`;

@@ -1,9 +1,11 @@
+import { type LatencyCounterKey, latencyCounterSpec } from './latency-buckets.js';
+
 /**
  * The running counters kept per arm and per experiment, with their column names and kinds. Both
  * backends build their upserts and selects from these lists, so a counter added here is stored,
  * bumped and read the same way everywhere (migrations still spell their columns out, frozen).
  */
-export const ARM_COUNTERS = {
+const NAMED_ARM_COUNTERS = {
   // Event counts, by the arm named on each event.
   exposures: ['exposures', 'int'],
   predictions: ['predictions', 'int'],
@@ -26,7 +28,23 @@ export const ARM_COUNTERS = {
   ipsWeightSumSq: ['ips_weight_sum_sq', 'real'],
   ipsRewardSum: ['ips_reward_sum', 'real'],
   ipsRewardSumSq: ['ips_reward_sum_sq', 'real'],
+  // Device health, by the arm named on each event. A prediction sent at sampleRate r stands for 1/r
+  // calls, so predictCalls is real; errors are never sampled (they are what a guardrail counts).
+  predictCalls: ['predict_calls', 'real'],
+  predictErrors: ['predict_errors', 'int'],
+  crashes: ['crashes', 'int'],
+  loads: ['loads', 'int'],
+  loadMsSum: ['load_ms_sum', 'real'],
+  loadMsSumSq: ['load_ms_sum_sq', 'real'],
+  fallbacks: ['fallbacks', 'int'],
+  deviceLost: ['device_lost', 'int'],
+  integrityFailures: ['integrity_failures', 'int'],
+  // Prediction events with a latency, unweighted: the histogram's total, what a share above t is of.
+  latencySamples: ['latency_samples', 'int'],
 } as const;
+
+/** Named counters, then the latency histogram lat00 … lat65 (see latency-buckets.ts). */
+export const ARM_COUNTERS = { ...NAMED_ARM_COUNTERS, ...latencyCounterSpec() };
 
 export const UNATTRIBUTED_COUNTERS = {
   unexposedUsers: ['unexposed_users', 'int'],
@@ -37,7 +55,9 @@ export const UNATTRIBUTED_COUNTERS = {
   rewardsWithoutExposureId: ['rewards_without_exposure_id', 'int'],
 } as const;
 
-export type ArmCounters = { -readonly [K in keyof typeof ARM_COUNTERS]: number };
+export type ArmCounters = { -readonly [K in keyof typeof NAMED_ARM_COUNTERS]: number } & {
+  [K in LatencyCounterKey]: number;
+};
 export type UnattributedCounters = { -readonly [K in keyof typeof UNATTRIBUTED_COUNTERS]: number };
 
 export type CounterSpec = Record<string, readonly [column: string, kind: 'int' | 'real']>;

@@ -1,4 +1,10 @@
-import type { ExperimentDefinition, ExperimentRecord, PolicySnapshot } from './records.js';
+import type {
+  ArmStop,
+  AuditRecord,
+  ExperimentDefinition,
+  ExperimentRecord,
+  PolicySnapshot,
+} from './records.js';
 
 /** Experiment definitions and the bandit policy state the server computes for them. */
 export interface ExperimentStore {
@@ -12,4 +18,13 @@ export interface ExperimentStore {
    */
   savePolicy(key: string, weights: number[], basedOn: number): Promise<ExperimentRecord | undefined>;
   policyHistory(key: string): Promise<PolicySnapshot[]>;
+  /**
+   * Stops one arm (or, arm null, the whole experiment) and writes the audit row, in one
+   * transaction. False, and nothing written, when it is already stopped.
+   */
+  stop(key: string, arm: string | null, stop: ArmStop, actor: string): Promise<boolean>;
+  /** Lifts a stop and writes the audit row, in one transaction; false when it was not stopped. */
+  resume(key: string, arm: string | null, actor: string, reason?: string): Promise<boolean>;
+  /** Every stop and resume of the experiment, oldest first. */
+  audit(key: string): Promise<AuditRecord[]>;
 }

@@ -1,4 +1,5 @@
 import { ARM_COUNTERS, UNATTRIBUTED_COUNTERS, zeroCounters } from './counters.js';
+import { latencyBucket, latencyCounterKey } from './latency-buckets.js';
 import type { ArmAggregate, EventRecord, ExperimentTotals } from './records.js';
 
 /**
@@ -178,6 +179,12 @@ export function foldEvents(
       d.probability = e.probability;
     } else if (e.type === 'prediction') {
       arm.predictions++;
+      arm.predictCalls += 1 / (e.sampleRate ?? 1);
+      if (e.latencyMs !== null) {
+        arm.latencySamples++;
+        const bucket = latencyCounterKey(latencyBucket(e.latencyMs));
+        arm[bucket] = (arm[bucket] ?? 0) + 1;
+      }
     } else if (e.type === 'reward') {
       const value = e.value ?? 0;
       arm.rewardCount++;
@@ -191,7 +198,7 @@ export function foldEvents(
         d.rewardCount++;
         d.rewardSum += value;
       } else deltas.totals(e.experiment).rewardsWithoutExposureId++;
-    }
+    } else foldHealth(arm, e);
   }
   for (const k of newlyIneligible) deltas.arm(k.experiment, k.arm).ineligibleUsers++;
   for (const [key, now] of userNow) {
@@ -212,6 +219,39 @@ export function foldEvents(
     arms: deltas.sortedArms(),
     totals: deltas.sortedTotals(),
   };
+}
+
+/**
+ * Health events count one each whatever their sampleRate: a failure is what a guardrail is about,
+ * so SDKs send every one. A failed predict call is a call too, so the error rate is
+ * predictErrors / predictCalls.
+ */
+function foldHealth(arm: ArmAggregate, e: EventRecord): void {
+  switch (e.type) {
+    case 'error':
+      arm.predictErrors++;
+      arm.predictCalls++;
+      break;
+    case 'crash':
+      arm.crashes++;
+      break;
+    case 'load': {
+      const ms = e.latencyMs ?? 0;
+      arm.loads++;
+      arm.loadMsSum += ms;
+      arm.loadMsSumSq += ms * ms;
+      break;
+    }
+    case 'fallback':
+      arm.fallbacks++;
+      break;
+    case 'device-lost':
+      arm.deviceLost++;
+      break;
+    case 'integrity':
+      arm.integrityFailures++;
+      break;
+  }
 }
 
 /**

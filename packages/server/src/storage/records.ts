@@ -1,4 +1,10 @@
-import type { EventType, ExperimentDefinition, ModelFormat, VersionStatus } from '@edgewise/protocol';
+import type {
+  ArmStop,
+  EventType,
+  ExperimentDefinition,
+  ModelFormat,
+  VersionStatus,
+} from '@edgewise/protocol';
 import type { ArmCounters, UnattributedCounters } from './counters.js';
 
 /** The rows the server keeps, the same whichever database holds them. */
@@ -23,8 +29,12 @@ export interface EventRecord {
   policyVersion: string | null;
   /** The decision (exposure id) a prediction or reward follows. */
   exposureId: string | null;
-  /** Why the device could not run the arm; set on ineligible events. */
+  /** Why the device could not run the arm; set on ineligible events. What happened, on health events. */
   reason: string | null;
+  /** The SDK's error code, on `error` events. */
+  code: string | null;
+  /** The share of such events the device sent, in (0, 1]; null means 1 (all of them). */
+  sampleRate: number | null;
 }
 
 /** What `EventStore.rebuild` did to one experiment. */
@@ -76,12 +86,33 @@ export type {
   ExperimentDefinition,
 } from '@edgewise/protocol';
 
+export type { ArmStop };
+
+/** A stop as stored: of one arm, or (arm null) of the whole experiment. */
+export interface StopRecord extends ArmStop {
+  arm: string | null;
+}
+
+/** One stop or resume, by whom (`'guardrail'`, or `'admin'` for a person with the admin token). */
+export interface AuditRecord {
+  id: number;
+  experiment: string;
+  action: 'stop' | 'resume';
+  /** null: the whole experiment. */
+  arm: string | null;
+  actor: string;
+  reason: string | null;
+  at: number;
+}
+
 /** A definition plus the policy state the server owns. */
 export interface ExperimentRecord extends ExperimentDefinition {
   policyVersion: number;
   /** Bandit weights from the last policy run, index-aligned with arms; null before the first run. */
   policyWeights: number[] | null;
   updatedAt: number;
+  /** Arms (and, arm null, the experiment) stopped now; kept apart from the definition, so re-POSTing it keeps them. */
+  stops: StopRecord[];
 }
 
 export interface PolicySnapshot {

@@ -1,14 +1,17 @@
+import type { GuardrailMetric } from '@edgewise/protocol';
 import { ServerError } from '../errors.js';
 import { ARM_COUNTERS, readCounters, UNATTRIBUTED_COUNTERS } from './counters.js';
 import type { DecisionState, UserState } from './fold-events.js';
 import type {
   ArmAggregate,
+  AuditRecord,
   EventRecord,
   ExperimentDefinition,
   ExperimentRecord,
   ExperimentTotals,
   ModelVersionRecord,
   PolicySnapshot,
+  StopRecord,
   TaskRecord,
   TaskStatus,
   TimelinePoint,
@@ -50,11 +53,13 @@ export interface EventRow {
   policy_version: string | null;
   exposure_id: string | null;
   reason: string | null;
+  code: string | null;
+  sample_rate: number | null;
 }
 
 /** The columns of {@link EventRow}, for SELECTs. */
 export const EVENT_COLUMNS =
-  'id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, variant, policy_version, exposure_id, reason';
+  'id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, variant, policy_version, exposure_id, reason, code, sample_rate';
 
 export interface UserRow {
   experiment: string;
@@ -92,6 +97,29 @@ export interface ExperimentRow {
   updated_at: Int;
 }
 
+/** `arm` is '' for a stop of the whole experiment (a key column cannot be null). */
+export interface StopRow {
+  experiment: string;
+  arm: string;
+  at: Int;
+  stopped_by: 'guardrail' | 'admin';
+  reason: string;
+  metric: string | null;
+}
+
+export interface AuditRow {
+  id: Int;
+  experiment: string;
+  action: 'stop' | 'resume';
+  arm: string;
+  actor: string;
+  reason: string | null;
+  at: Int;
+}
+
+/** The whole experiment is stored as arm '' (names are never empty). */
+export const WHOLE_EXPERIMENT = '';
+
 export interface PolicyRow {
   policy_version: Int;
   weights: unknown;
@@ -122,7 +150,10 @@ export interface RowMapper {
   user(row: UserRow): UserState;
   decision(row: DecisionRow): DecisionState;
   timelinePoint(row: TimelineRow): TimelinePoint;
-  experiment(row: ExperimentRow): ExperimentRecord;
+  /** The record with its stops (rows of this experiment only). */
+  experiment(row: ExperimentRow, stops?: readonly StopRow[]): ExperimentRecord;
+  stop(row: StopRow): StopRecord;
+  audit(row: AuditRow): AuditRecord;
   policySnapshot(row: PolicyRow): PolicySnapshot;
   /** The status column wins over the one in the stored record: only the column is ever updated. */
   modelVersion(row: ModelVersionRow): ModelVersionRecord;
@@ -148,6 +179,8 @@ export function rowMapper(json: JsonColumns): RowMapper {
       policyVersion: row.policy_version,
       exposureId: row.exposure_id,
       reason: row.reason,
+      code: row.code,
+      sampleRate: row.sample_rate === null ? null : Number(row.sample_rate),
     }),
     aggregate: (row) => ({ experiment: row.experiment, arm: row.arm, ...readCounters(ARM_COUNTERS, row) }),
     totals: (row) => ({ experiment: row.experiment, ...readCounters(UNATTRIBUTED_COUNTERS, row) }),
@@ -177,11 +210,22 @@ export function rowMapper(json: JsonColumns): RowMapper {
       rewardSumSq: Number(row.reward_sum_sq),
       users: Number(row.users),
     }),
-    experiment: (row) => ({
+    experiment: (row, stops = []) => ({
       ...(parse(row.definition) as ExperimentDefinition),
       policyVersion: Number(row.policy_version),
       policyWeights: parseNullable(row.policy_weights) as number[] | null,
       updatedAt: Number(row.updated_at),
+      stops: stops.map(stopRecord),
+    }),
+    stop: stopRecord,
+    audit: (row) => ({
+      id: Number(row.id),
+      experiment: row.experiment,
+      action: row.action,
+      arm: row.arm === WHOLE_EXPERIMENT ? null : row.arm,
+      actor: row.actor,
+      reason: row.reason,
+      at: Number(row.at),
     }),
     policySnapshot: (row) => ({
       policyVersion: Number(row.policy_version),
@@ -199,6 +243,16 @@ export function rowMapper(json: JsonColumns): RowMapper {
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
     }),
+  };
+}
+
+function stopRecord(row: StopRow): StopRecord {
+  return {
+    arm: row.arm === WHOLE_EXPERIMENT ? null : row.arm,
+    at: Number(row.at),
+    by: row.stopped_by,
+    reason: row.reason,
+    ...(row.metric ? { metric: row.metric as GuardrailMetric } : {}),
   };
 }
 

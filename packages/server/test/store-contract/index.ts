@@ -2,8 +2,10 @@ import { describe, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { eventStoreContract } from './events.js';
 import { experimentStoreContract } from './experiments.js';
+import { healthCountersContract } from './health.js';
 import { rebuildContract } from './rebuild.js';
 import { registryStoreContract } from './registry.js';
+import { stopsContract } from './stops.js';
 import { taskStoreContract } from './tasks.js';
 import { userCountersContract } from './users.js';
 
@@ -21,6 +23,8 @@ export function storeContract(fresh: () => Promise<Store>): void {
   describe('events', () => eventStoreContract(async () => (await fresh()).events));
   describe('users and decisions', () => userCountersContract(async () => (await fresh()).events));
   describe('experiments', () => experimentStoreContract(async () => (await fresh()).experiments));
+  describe('stops and audit', () => stopsContract(async () => (await fresh()).experiments));
+  describe('health counters', () => healthCountersContract(async () => (await fresh()).events));
   describe('registry', () => registryStoreContract(async () => (await fresh()).registry));
   describe('tasks', () => taskStoreContract(async () => (await fresh()).tasks));
   describe('rebuild-aggregates', () => rebuildContract(fresh));

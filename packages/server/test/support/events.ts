@@ -33,6 +33,8 @@ export function storedEvent(overrides: Partial<EventRecord> = {}): EventRecord {
     policyVersion: null,
     exposureId: null,
     reason: null,
+    code: null,
+    sampleRate: null,
     ...overrides,
   };
 }

@@ -39,10 +39,10 @@ export class PostgresEventStore implements EventStore {
       const col = <K extends keyof EventRecord>(k: K) => unique.map((e) => e[k]);
       const { rows: inserted } = await client.query<{ id: string }>(
         `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
-                             variant, policy_version, exposure_id, reason, received_at)
-         SELECT *, $15::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
+                             variant, policy_version, exposure_id, reason, code, sample_rate, received_at)
+         SELECT *, $17::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
                                    $7::text[], $8::float8[], $9::float8[], $10::bigint[],
-                                   $11::text[], $12::text[], $13::text[], $14::text[])
+                                   $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[])
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [
           col('id'),
@@ -59,6 +59,8 @@ export class PostgresEventStore implements EventStore {
           col('policyVersion'),
           col('exposureId'),
           col('reason'),
+          col('code'),
+          col('sampleRate'),
           now,
         ],
       );

@@ -1,8 +1,20 @@
 import type pg from 'pg';
 import { definitionFingerprint } from '../aggregate-deltas.js';
 import type { ExperimentStore } from '../experiment-store.js';
-import type { ExperimentDefinition, ExperimentRecord, PolicySnapshot } from '../records.js';
-import type { ExperimentRow, PolicyRow } from '../row-mapping.js';
+import type {
+  ArmStop,
+  AuditRecord,
+  ExperimentDefinition,
+  ExperimentRecord,
+  PolicySnapshot,
+} from '../records.js';
+import {
+  type AuditRow,
+  type ExperimentRow,
+  type PolicyRow,
+  type StopRow,
+  WHOLE_EXPERIMENT,
+} from '../row-mapping.js';
 import { toRecord, transaction } from './database.js';
 
 export class PostgresExperimentStore implements ExperimentStore {
@@ -24,12 +36,60 @@ export class PostgresExperimentStore implements ExperimentStore {
 
   async get(key: string): Promise<ExperimentRecord | undefined> {
     const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE key = $1', [key]);
-    return rows[0] ? toRecord.experiment(rows[0]) : undefined;
+    if (!rows[0]) return undefined;
+    const stops = await this.pool.query<StopRow>(
+      'SELECT * FROM experiment_stops WHERE experiment = $1 ORDER BY arm',
+      [key],
+    );
+    return toRecord.experiment(rows[0], stops.rows);
   }
 
   async list(): Promise<ExperimentRecord[]> {
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments ORDER BY key');
-    return rows.map(toRecord.experiment);
+    const { rows } = await this.pool.query<ExperimentRow & { key: string }>(
+      'SELECT * FROM experiments ORDER BY key',
+    );
+    const stops = await this.pool.query<StopRow>('SELECT * FROM experiment_stops ORDER BY experiment, arm');
+    return rows.map((row) =>
+      toRecord.experiment(
+        row,
+        stops.rows.filter((s) => s.experiment === row.key),
+      ),
+    );
+  }
+
+  async stop(key: string, arm: string | null, stop: ArmStop, actor: string): Promise<boolean> {
+    const armKey = arm ?? WHOLE_EXPERIMENT;
+    return transaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO experiment_stops (experiment, arm, at, stopped_by, reason, metric)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (experiment, arm) DO NOTHING`,
+        [key, armKey, stop.at, stop.by, stop.reason, stop.metric ?? null],
+      );
+      if (rowCount !== 1) return false;
+      await insertAudit(client, 'stop', key, armKey, actor, stop.reason, stop.at);
+      return true;
+    });
+  }
+
+  async resume(key: string, arm: string | null, actor: string, reason?: string): Promise<boolean> {
+    const armKey = arm ?? WHOLE_EXPERIMENT;
+    return transaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        'DELETE FROM experiment_stops WHERE experiment = $1 AND arm = $2',
+        [key, armKey],
+      );
+      if (rowCount !== 1) return false;
+      await insertAudit(client, 'resume', key, armKey, actor, reason ?? null, Date.now());
+      return true;
+    });
+  }
+
+  async audit(key: string): Promise<AuditRecord[]> {
+    const { rows } = await this.pool.query<AuditRow>(
+      'SELECT * FROM experiment_audit WHERE experiment = $1 ORDER BY id',
+      [key],
+    );
+    return rows.map(toRecord.audit);
   }
 
   async savePolicy(key: string, weights: number[], basedOn: number): Promise<ExperimentRecord | undefined> {
@@ -58,4 +118,19 @@ export class PostgresExperimentStore implements ExperimentStore {
     );
     return rows.map(toRecord.policySnapshot);
   }
+}
+
+async function insertAudit(
+  client: pg.PoolClient,
+  action: 'stop' | 'resume',
+  key: string,
+  arm: string,
+  actor: string,
+  reason: string | null,
+  at: number,
+): Promise<void> {
+  await client.query(
+    'INSERT INTO experiment_audit (experiment, action, arm, actor, reason, at) VALUES ($1, $2, $3, $4, $5, $6)',
+    [key, action, arm, actor, reason, at],
+  );
 }

@@ -1,7 +1,19 @@
 import { definitionFingerprint } from '../aggregate-deltas.js';
 import type { ExperimentStore } from '../experiment-store.js';
-import type { ExperimentDefinition, ExperimentRecord, PolicySnapshot } from '../records.js';
-import type { ExperimentRow, PolicyRow } from '../row-mapping.js';
+import type {
+  ArmStop,
+  AuditRecord,
+  ExperimentDefinition,
+  ExperimentRecord,
+  PolicySnapshot,
+} from '../records.js';
+import {
+  type AuditRow,
+  type ExperimentRow,
+  type PolicyRow,
+  type StopRow,
+  WHOLE_EXPERIMENT,
+} from '../row-mapping.js';
 import { immediate, type SqliteDatabase, toRecord } from './database.js';
 
 export class SqliteExperimentStore implements ExperimentStore {
@@ -31,12 +43,75 @@ export class SqliteExperimentStore implements ExperimentStore {
     const row = this.db.prepare('SELECT * FROM experiments WHERE key = ?').get(key) as
       | ExperimentRow
       | undefined;
-    return row ? toRecord.experiment(row) : undefined;
+    if (!row) return undefined;
+    const stops = this.db
+      .prepare('SELECT * FROM experiment_stops WHERE experiment = ? ORDER BY arm')
+      .all(key) as StopRow[];
+    return toRecord.experiment(row, stops);
   }
 
   async list(): Promise<ExperimentRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM experiments ORDER BY key').all() as ExperimentRow[];
-    return rows.map(toRecord.experiment);
+    const rows = this.db.prepare('SELECT * FROM experiments ORDER BY key').all() as (ExperimentRow & {
+      key: string;
+    })[];
+    const stops = this.db
+      .prepare('SELECT * FROM experiment_stops ORDER BY experiment, arm')
+      .all() as StopRow[];
+    return rows.map((row) =>
+      toRecord.experiment(
+        row,
+        stops.filter((s) => s.experiment === row.key),
+      ),
+    );
+  }
+
+  async stop(key: string, arm: string | null, stop: ArmStop, actor: string): Promise<boolean> {
+    const armKey = arm ?? WHOLE_EXPERIMENT;
+    return immediate(this.db, () => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO experiment_stops (experiment, arm, at, stopped_by, reason, metric)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (experiment, arm) DO NOTHING`,
+        )
+        .run(key, armKey, stop.at, stop.by, stop.reason, stop.metric ?? null);
+      if (info.changes !== 1) return false;
+      this.writeAudit('stop', key, armKey, actor, stop.reason, stop.at);
+      return true;
+    });
+  }
+
+  async resume(key: string, arm: string | null, actor: string, reason?: string): Promise<boolean> {
+    const armKey = arm ?? WHOLE_EXPERIMENT;
+    return immediate(this.db, () => {
+      const info = this.db
+        .prepare('DELETE FROM experiment_stops WHERE experiment = ? AND arm = ?')
+        .run(key, armKey);
+      if (info.changes !== 1) return false;
+      this.writeAudit('resume', key, armKey, actor, reason ?? null, Date.now());
+      return true;
+    });
+  }
+
+  async audit(key: string): Promise<AuditRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM experiment_audit WHERE experiment = ? ORDER BY id')
+      .all(key) as AuditRow[];
+    return rows.map(toRecord.audit);
+  }
+
+  private writeAudit(
+    action: 'stop' | 'resume',
+    key: string,
+    arm: string,
+    actor: string,
+    reason: string | null,
+    at: number,
+  ): void {
+    this.db
+      .prepare(
+        'INSERT INTO experiment_audit (experiment, action, arm, actor, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(key, action, arm, actor, reason, at);
   }
 
   async savePolicy(key: string, weights: number[], basedOn: number): Promise<ExperimentRecord | undefined> {

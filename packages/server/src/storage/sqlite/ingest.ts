@@ -42,8 +42,8 @@ export class SqliteIngest {
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare(
       `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
-                           variant, policy_version, exposure_id, reason, received_at)
-       VALUES (${placeholders(15)}) ON CONFLICT (id) DO NOTHING`,
+                           variant, policy_version, exposure_id, reason, code, sample_rate, received_at)
+       VALUES (${placeholders(17)}) ON CONFLICT (id) DO NOTHING`,
     );
     this.selectUser = db.prepare(
       `SELECT experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes
@@ -98,6 +98,8 @@ export class SqliteIngest {
           e.policyVersion,
           e.exposureId,
           e.reason,
+          e.code,
+          e.sampleRate,
           now,
         );
         if (info.changes === 1) {

@@ -1,0 +1,54 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerMetrics } from '../observability/metrics.js';
+import type { ExperimentRecord } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
+import { armsToStop, breachReason, evaluateGuardrails } from './guardrails.js';
+
+/**
+ * Checks the guardrails of the experiments a committed batch touched and stops the arms that
+ * breach them. The tests are always-valid, so checking after every batch raises no false stops;
+ * SDKs move users off a stopped arm at their next config refresh.
+ */
+export class GuardrailMonitor {
+  constructor(
+    private readonly store: Store,
+    private readonly metrics: ServerMetrics,
+    private readonly log: FastifyBaseLogger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * One aggregates read per touched experiment that has guardrails. Never throws: a failed check
+   * must not fail a batch that is already committed; the next batch checks again.
+   */
+  async afterBatch(experiments: Iterable<ExperimentRecord>): Promise<void> {
+    for (const record of experiments) {
+      if (!record.guardrails?.length) continue;
+      try {
+        await this.check(record);
+      } catch (error) {
+        this.log.error({ err: error, experiment: record.key }, 'guardrail check failed');
+      }
+    }
+  }
+
+  private async check(record: ExperimentRecord): Promise<void> {
+    const evaluations = evaluateGuardrails(record, await this.store.events.aggregates(record.key));
+    for (const breach of armsToStop(record, evaluations)) {
+      const reason = breachReason(breach);
+      const stopped = await this.store.experiments.stop(
+        record.key,
+        breach.arm,
+        { at: this.now(), by: 'guardrail', reason, metric: breach.metric },
+        'guardrail',
+      );
+      // Another replica may have stopped it first; only the one that wrote the stop reports it.
+      if (!stopped) continue;
+      this.metrics.guardrailStops.inc({ experiment: record.key, metric: breach.metric });
+      this.log.warn(
+        { experiment: record.key, arm: breach.arm, metric: breach.metric, reason },
+        'guardrail stopped an arm',
+      );
+    }
+  }
+}
