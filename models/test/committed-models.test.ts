@@ -73,7 +73,9 @@ describe.each(['iris', 'mnist'])('committed %s model files', (name) => {
         expect(out.length).toBe(reference.length);
         for (let j = 0; j < out.length; j++) {
           expect(Math.abs(out[j]! - reference[j]!)).toBeLessThanOrEqual(1e-5);
-          expect(Math.abs(out[j]! - expected.outputs[id]![i]![j]!)).toBeLessThanOrEqual(1e-6);
+          // The recorded outputs came from another CPU: onnxruntime-web's int8 kernels use relaxed
+          // SIMD, whose rounding is up to the CPU, so they agree to 1e-5 as the reference does, not 1e-6.
+          expect(Math.abs(out[j]! - expected.outputs[id]![i]![j]!)).toBeLessThanOrEqual(1e-5);
         }
       });
     },
