@@ -57,7 +57,7 @@ describe.each(['iris', 'mnist'])('committed %s model files', (name) => {
   });
 
   it.each(Object.entries(REFERENCE))(
-    '%s ONNX outputs in onnxruntime-web match the plain-JS reference to 1e-5',
+    '%s ONNX outputs in onnxruntime-web match the plain-JS reference (1e-5; int8 one activation step, 1e-3)',
     async (id, mode) => {
       const expected = JSON.parse(await readFile(join(root, 'expected', `${name}.json`), 'utf8')) as {
         inputs: number[][];
@@ -72,10 +72,12 @@ describe.each(['iris', 'mnist'])('committed %s model files', (name) => {
         const reference = runDenseReference(dense, rows[i]!, 1, mode, referenceOptions(dense, mode));
         expect(out.length).toBe(reference.length);
         for (let j = 0; j < out.length; j++) {
-          expect(Math.abs(out[j]! - reference[j]!)).toBeLessThanOrEqual(1e-5);
-          // The recorded outputs came from another CPU: onnxruntime-web's int8 kernels use relaxed
-          // SIMD, whose rounding is up to the CPU, so they agree to 1e-5 as the reference does, not 1e-6.
-          expect(Math.abs(out[j]! - expected.outputs[id]![i]![j]!)).toBeLessThanOrEqual(1e-5);
+          // onnxruntime-web's int8 kernels use relaxed SIMD, whose rounding is up to the CPU: on
+          // some machines an activation lands one quantization step away, moving a probability by
+          // up to ~2e-4 (measured 1.7e-4); a wrong scale or zero point moves it by far more.
+          const tolerance = id === 'int8' ? 1e-3 : 1e-5;
+          expect(Math.abs(out[j]! - reference[j]!)).toBeLessThanOrEqual(tolerance);
+          expect(Math.abs(out[j]! - expected.outputs[id]![i]![j]!)).toBeLessThanOrEqual(tolerance);
         }
       });
     },
