@@ -97,6 +97,20 @@ export interface Holdout {
   seed: string;
 }
 
+/**
+ * What is wrong with a holdout, or undefined: the one rule the server (for its options) and the SDK
+ * (for a served list) both hold it to.
+ */
+export function holdoutProblem(holdout: unknown): string | undefined {
+  if (typeof holdout !== 'object' || holdout === null) return 'holdout must be an object { share, seed }';
+  const { share, seed } = holdout as Partial<Holdout>;
+  if (!(typeof share === 'number' && share >= 0 && share <= 1))
+    return `holdout share must be a number in [0, 1] (0.05 holds out 5% of users), got ${JSON.stringify(share)}`;
+  if (typeof seed !== 'string' || seed.length === 0 || seed.length > 128)
+    return 'holdout seed must be a non-empty string of at most 128 characters; changing it changes who is held out';
+  return undefined;
+}
+
 /** GET /v1/experiments: the experiments and the global holdout. */
 export interface ExperimentList {
   experiments: ExperimentConfig[];

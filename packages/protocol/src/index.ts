@@ -50,6 +50,7 @@ export {
   type GuardrailMetric,
   guardrailProblem,
   type Holdout,
+  holdoutProblem,
   MAX_ARMS,
   MAX_GUARDRAILS,
   MAX_REWARD_BOUND,

@@ -3,7 +3,7 @@
 // helpers never load these).
 export { rewardEvent } from './events/create-event.js';
 export { EventQueue } from './events/event-queue.js';
-export { loadInExperiment } from './experiments/experiment-load.js';
+export { chooseFor, loadInExperiment } from './experiments/experiment-load.js';
 export { ExperimentRefresh } from './experiments/experiment-refresh.js';
 export { ExperimentsClient } from './experiments/experiments-client.js';
 export { ExposureLog } from './experiments/exposure-log.js';

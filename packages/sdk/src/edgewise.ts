@@ -124,13 +124,7 @@ export class Edgewise {
         client,
         ...config.refresh,
         target: async (key) => {
-          const userId = this.#userId;
-          if (!userId) return null;
-          const holdout = await client.holdout();
-          const assignment = await this.#assignments.choose(userId, await client.get(key), {
-            ...(this.#attributes ? { attributes: this.#attributes } : {}),
-            ...(holdout ? { holdout } : {}),
-          });
+          const assignment = await parts.chooseFor(await this.#experiment(key));
           return assignment.inExperiment ? assignment.arm : null;
         },
         adopted: (model) => {

@@ -1,4 +1,4 @@
-import type { Holdout } from '@edgewise/protocol';
+import { type Holdout, holdoutProblem } from '@edgewise/protocol';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -7,7 +7,6 @@ import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { assignmentsRoutes } from './experiments/assignments-route.js';
 import { experimentsRoutes } from './experiments/experiments-routes.js';
 import { GuardrailMonitor } from './experiments/guardrail-monitor.js';
-import { holdoutProblem } from './experiments/holdout-option.js';
 import { namespaceOverlap, overlapWithin } from './experiments/namespace-overlap.js';
 import { PolicyScheduler } from './experiments/policy-scheduler.js';
 import { stopRoutes } from './experiments/stop-routes.js';

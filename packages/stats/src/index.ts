@@ -68,6 +68,7 @@ export {
   exceedanceTest,
 } from './sequential/exceedance.js';
 export {
+  normalMixtureLogLikelihoodRatio,
   optimalMixtureRatio,
   type SequentialInput,
   type SequentialMetric,

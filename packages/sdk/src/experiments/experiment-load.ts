@@ -53,6 +53,16 @@ function cannotRunHere(error: unknown): boolean {
   return isEdgewiseError(error) && (error.code === 'BACKEND_UNAVAILABLE' || error.code === 'MODEL_FORMAT');
 }
 
+/** The user's arm as a load would choose it now: what a refresh compares a loaded model against. */
+export function chooseFor(
+  x: Pick<ExperimentLoad, 'userId' | 'config' | 'assignments' | 'attributes' | 'holdout'>,
+): Promise<Assignment> {
+  return x.assignments.choose(x.userId, x.config, {
+    ...(x.attributes ? { attributes: x.attributes } : {}),
+    ...(x.holdout ? { holdout: x.holdout } : {}),
+  });
+}
+
 /**
  * Loads the user's arm: exactly the arm's variant, on the best backend that can run it; then logs the
  * exposure (the decision, once per user and policy version). A user the experiment keeps out (its
@@ -61,10 +71,7 @@ function cannotRunHere(error: unknown): boolean {
  * `ineligible` event saying why, so a variant that fails on many devices shows in the results.
  */
 export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
-  const assignment = await x.assignments.choose(x.userId, x.config, {
-    ...(x.attributes ? { attributes: x.attributes } : {}),
-    ...(x.holdout ? { holdout: x.holdout } : {}),
-  });
+  const assignment = await chooseFor(x);
   const control = controlArm(x.config, undefined, assignment.reason);
   // Outside the experiment: control's files, nothing logged, rewards recorded nowhere.
   const outside: ModelHooks = { onReward: async () => {} };

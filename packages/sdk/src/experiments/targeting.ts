@@ -1,4 +1,4 @@
-import type { Holdout, NamespaceRange } from '@edgewise/protocol';
+import { type Holdout, holdoutProblem, type NamespaceRange } from '@edgewise/protocol';
 import { EdgewiseError } from '../errors.js';
 import { hashToUnit } from './hash-to-unit.js';
 
@@ -28,19 +28,9 @@ export function inNamespace(userId: string, namespace: NamespaceRange): boolean 
 /** The `holdout` of an experiments list, checked; undefined when the server has none. Throws CONFIG. */
 export function validateHoldout(value: unknown): Holdout | undefined {
   if (value === undefined || value === null) return undefined;
-  const h = value as Partial<Holdout>;
-  const share = h.share;
-  if (typeof value !== 'object' || !(typeof share === 'number' && share >= 0 && share <= 1)) {
-    throw new EdgewiseError(
-      'CONFIG',
-      `the experiments list's holdout.share must be a number in [0, 1], got ${JSON.stringify(share)}. Fix the server's holdout option.`,
-    );
-  }
-  if (typeof h.seed !== 'string' || h.seed.length === 0) {
-    throw new EdgewiseError(
-      'CONFIG',
-      `the experiments list's holdout.seed must be a non-empty string, got ${JSON.stringify(h.seed)}. Fix the server's holdout option.`,
-    );
-  }
-  return { share, seed: h.seed };
+  const problem = holdoutProblem(value);
+  if (problem)
+    throw new EdgewiseError('CONFIG', `the experiments list's ${problem}. Fix the server's holdout option.`);
+  const { share, seed } = value as Holdout;
+  return { share, seed };
 }

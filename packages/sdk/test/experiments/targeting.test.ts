@@ -148,8 +148,8 @@ describe('targeting', () => {
     expect(heldOut('u', { share: 0, seed: 'x' })).toBe(false);
     expect(inNamespace('u', { name: 'n', range: [0, 1] })).toBe(true);
     expect(validateHoldout(undefined)).toBeUndefined();
-    expect(configError(() => validateHoldout({ share: 2, seed: 'x' }))).toContain('holdout.share');
-    expect(configError(() => validateHoldout({ share: 0.1, seed: 3 }))).toContain('holdout.seed');
+    expect(configError(() => validateHoldout({ share: 2, seed: 'x' }))).toContain('holdout share must be');
+    expect(configError(() => validateHoldout({ share: 0.1, seed: 3 }))).toContain('holdout seed must be');
   });
 });
 
@@ -258,6 +258,6 @@ describe('ExperimentsClient.holdout', () => {
       memoryKeyValueStore(),
       list({ experiments: [base], holdout: { share: -1 } }),
     );
-    await expect(client.holdout()).rejects.toThrow(/holdout\.share must be a number in \[0, 1\]/);
+    await expect(client.holdout()).rejects.toThrow(/holdout share must be a number in \[0, 1\]/);
   });
 });

@@ -1,5 +1,11 @@
 import type { Guardrail, GuardrailMetric } from '@edgewise/protocol';
-import { exceedanceTest, meanConfidenceSequence, optimalMixtureRatio, sequentialTest } from '@edgewise/stats';
+import {
+  exceedanceTest,
+  meanConfidenceSequence,
+  normalMixtureLogLikelihoodRatio,
+  optimalMixtureRatio,
+  sequentialTest,
+} from '@edgewise/stats';
 import {
   LATENCY_BUCKETS,
   latencyBucketLowerBound,
@@ -144,7 +150,10 @@ function evaluate(
         const breached = lowerIsWorse ? cs.upper < value : cs.lower > value;
         const worse = lowerIsWorse ? value - cs.mean : cs.mean - value;
         // The same normal mixture as the sequence, at the threshold: s² = σ²/n, τ² = σ²·u/N.
-        const sigma2 = sample.n > 1 ? (cs.halfWidth / halfWidthFactor(sample.n, alpha)) ** 2 : Number.NaN;
+        const sigma2 =
+          sample.n > 1
+            ? Math.max(0, (sample.sumSquares - (sample.sum * sample.sum) / sample.n) / (sample.n - 1))
+            : Number.NaN;
         const pValue = mixturePValue(
           worse,
           sigma2 / sample.n,
@@ -181,14 +190,7 @@ function mixturePValue(worse: number, s2: number, tau2: number): number {
   // No spread at all (every sample equal): the estimate is the value, past the threshold.
   if (s2 === 0) return 0;
   if (!(s2 > 0) || !(tau2 > 0)) return 1;
-  const logLr = 0.5 * Math.log(s2 / (s2 + tau2)) + (tau2 * worse * worse) / (2 * s2 * (s2 + tau2));
-  return Math.min(1, Math.exp(-logLr));
-}
-
-/** halfWidth / σ of meanConfidenceSequence at n, so σ can be recovered from its answer. */
-function halfWidthFactor(n: number, alpha: number): number {
-  const x = (optimalMixtureRatio(alpha) * n) / GUARDRAIL_PLANNED_SAMPLES;
-  return Math.sqrt(((1 + 1 / x) * (2 * Math.log(1 / alpha) + Math.log1p(x))) / n);
+  return Math.min(1, Math.exp(-normalMixtureLogLikelihoodRatio(worse, s2, tau2)));
 }
 
 function samplesOf(metric: GuardrailMetric, row: ArmAggregate | undefined): number {

@@ -59,6 +59,15 @@ export interface SequentialResult {
   metric: SequentialMetric;
 }
 
+/**
+ * ln Λ for an estimate `delta` away from the null value, with variance s² and mixture variance τ²:
+ * ½·ln(s²/(s²+τ²)) + τ²δ²/(2s²(s²+τ²)). Under the null Λ is a nonnegative martingale with mean 1,
+ * so 1/Λ is an always-valid p-value at any shifted null, not only at no difference.
+ */
+export function normalMixtureLogLikelihoodRatio(delta: number, s2: number, tau2: number): number {
+  return 0.5 * Math.log(s2 / (s2 + tau2)) + (tau2 * delta * delta) / (2 * s2 * (s2 + tau2));
+}
+
 /** u = 2 ln(1/α) + ln(1 + u), by fixed-point iteration (a contraction: converges in a few steps). */
 export function optimalMixtureRatio(alpha: number): number {
   const L = 2 * Math.log(1 / alpha);
@@ -130,8 +139,7 @@ export function sequentialTest(input: SequentialInput): SequentialResult {
   // Until both arms have data (and, for means, a variance) there is no evidence either way.
   if (Number.isFinite(s2) && s2 > 0 && Number.isFinite(tau2) && tau2 > 0) {
     standardError = Math.sqrt(s2);
-    const logLr = 0.5 * Math.log(s2 / (s2 + tau2)) + (tau2 * diff * diff) / (2 * s2 * (s2 + tau2));
-    likelihoodRatio = Math.exp(logLr);
+    likelihoodRatio = Math.exp(normalMixtureLogLikelihoodRatio(diff, s2, tau2));
     const half = Math.sqrt(((s2 * (s2 + tau2)) / tau2) * (2 * Math.log(1 / alpha) + Math.log1p(tau2 / s2)));
     ci = [Math.max(fullRange[0], diff - half), Math.min(fullRange[1], diff + half)];
   }
