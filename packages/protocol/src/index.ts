@@ -61,6 +61,7 @@ export {
 export {
   type Backend,
   type ManifestSignature,
+  type ExternalDataFile,
   type ModelArtifact,
   type ModelEntry,
   type ModelManifest,

@@ -38,6 +38,21 @@ export interface ModelArtifact {
   /** Backends this artifact suits best, in order; absent means any. */
   backends?: Backend[];
   metrics?: Record<string, number>;
+  /**
+   * ONNX external data: the files the model's tensors point at by `location`, fetched, checked and
+   * stored like the model file itself. `bytes` and `sha256` above are the .onnx file's alone.
+   */
+  externalData?: ExternalDataFile[];
+}
+
+/** One external data file (a shard of the weights) of an ONNX model. */
+export interface ExternalDataFile {
+  /** The `location` the model's tensors name, e.g. 'model.onnx.data'. */
+  path: string;
+  /** Where to download it; relative URLs resolve against the manifest's. */
+  url: string;
+  sha256: string;
+  bytes: number;
 }
 
 export interface ModelVersion extends ModelArtifact {
@@ -106,6 +121,20 @@ const artifactProperties = {
   quantization: { type: 'string', enum: QUANTIZATIONS },
   backends: { type: 'array', items: { type: 'string', enum: ['webgpu', 'wasm', 'remote'] } },
   metrics: { type: 'object', additionalProperties: { type: 'number' } },
+  externalData: {
+    type: 'array',
+    minItems: 1,
+    items: {
+      type: 'object',
+      required: ['path', 'url', 'sha256', 'bytes'],
+      properties: {
+        path: { type: 'string', minLength: 1 },
+        url: { type: 'string', minLength: 1 },
+        sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        bytes: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
 } as const;
 const artifactRequired = ['url', 'format', 'sha256', 'bytes', 'quantization'] as const;
 

@@ -3,4 +3,4 @@
  * new optional field or a relaxed limit, so old readers keep working. Major: anything an existing
  * reader or writer would trip over (a field removed, renamed, made required, or a range narrowed).
  */
-export const specVersion = '1.3.0';
+export const specVersion = '1.4.0';

@@ -46,6 +46,12 @@ export interface EdgewiseConfig {
   /** Run models in a Web Worker (default in browsers) or on this thread (default in Node). */
   worker?: boolean;
   /**
+   * Replace the inference worker with a fresh one after this many model loads (the loaded models
+   * move with it). WebAssembly memory only grows, so an app that swaps large models often gets its
+   * memory back this way. Off by default; the worker also ends whenever its last model is disposed.
+   */
+  recycleWorkerAfterLoads?: number;
+  /**
    * The bounds every wait has, so no promise hangs: `workerStartMs` (10 s; then WORKER_CRASHED),
    * `stallMs` (30 s without a byte from the manifest, experiments or a model download; then
    * retried, then NETWORK), `predictMs` (60 s per predict call; then TIMEOUT). Runtime files get
@@ -186,6 +192,13 @@ export function checkConfig(config: EdgewiseConfig): void {
         `timeouts.${name} must be a positive number of milliseconds, got ${ms}`,
       );
     }
+  }
+  const recycle = config.recycleWorkerAfterLoads;
+  if (recycle !== undefined && !(Number.isInteger(recycle) && recycle >= 1)) {
+    throw new EdgewiseError(
+      'CONFIG',
+      `recycleWorkerAfterLoads must be a whole number of loads, 1 or more; got ${recycle}`,
+    );
   }
   const interval = config.refresh?.intervalMs;
   if (interval !== undefined && !(typeof interval === 'number' && interval >= 0)) {

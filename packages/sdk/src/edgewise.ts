@@ -84,7 +84,7 @@ export class Edgewise {
     this.#exposures = new parts.ExposureLog();
     const useWorker = config.worker ?? (!isNode() && typeof Worker === 'function');
     this.#host = useWorker
-      ? new WorkerHost(createInferenceWorker, config.timeouts?.workerStartMs)
+      ? new WorkerHost(createInferenceWorker, config.timeouts?.workerStartMs, config.recycleWorkerAfterLoads)
       : new LazyHost(async () => new (await import('./inference/engine.js')).InferenceEngine());
     this.#host.onEvent((event) => {
       if (event.type === 'fallback') {
@@ -93,7 +93,7 @@ export class Edgewise {
             .get(event.modelId)
             ?.movedTo({ backend: event.to, reason: `fell back: ${event.error}` });
         this.#health.get(event.modelId)?.(event.cause ?? 'fallback', { reason: event.error });
-      } else if (event.type === 'worker-restarted') {
+      } else if (event.type === 'worker-restarted' && event.crashed) {
         // One runtime serves every model on the worker: each experiment model's arm saw the crash.
         for (const report of this.#health.values()) report('crash', { reason: event.reason });
       }

@@ -1,13 +1,15 @@
 import type { ModelFormat, TensorSpec } from '../models/manifest-types.js';
 import type { Backend, BackendCandidate } from './backend-plan.js';
 import type { FallbackAttempt } from './create-with-fallback.js';
+import type { ModelContent } from './model-content.js';
 import type { Tensor } from './tensors.js';
 
 export interface LoadRequest {
   /** Which model this is: the server runs it by name and version; the worker only reports it. */
   name: string;
   version: string;
-  bytes: Uint8Array;
+  /** The model's bytes (and external data), read chunk by chunk; read again to rebuild a worker. */
+  content: ModelContent;
   format: ModelFormat;
   /**
    * The backend to load on first; the rest, in order, take over the same file if that backend goes
@@ -44,7 +46,13 @@ export type EngineEvent =
       /** Set when the backend was lost while the model ran (the GPU device), not refused at load. */
       cause?: 'device-lost';
     }
-  | { type: 'worker-restarted'; reason: string; retried: number };
+  | {
+      type: 'worker-restarted';
+      reason: string;
+      retried: number;
+      /** False when the worker was replaced on purpose (`recycleAfterLoads`), not after it died. */
+      crashed: boolean;
+    };
 
 /**
  * Where models run: the inference worker in a browser, this thread in Node, or the server. One

@@ -3,6 +3,7 @@ import type { BackendCandidate, DeviceBackend, DeviceCandidate } from './backend
 import { createWithFallback } from './create-with-fallback.js';
 import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
 import { liteRtAdapter } from './litert-adapter.js';
+import { collectContent, releasedContent } from './model-content.js';
 import { onnxAdapter } from './onnx-adapter.js';
 import type { RuntimeAdapter, RuntimeSession } from './runtime-session.js';
 import type { Tensor } from './tensors.js';
@@ -58,6 +59,10 @@ export class InferenceEngine implements InferenceHost {
     return this.#serial(async () => {
       await this.#disposeNow(id);
       const entry = await this.#open(id, request, request.candidates.slice(0, 1));
+      // Only a later backend taking over needs the bytes again; on the last one they can go now.
+      if (request.candidates.length <= 1) {
+        entry.request = { ...request, content: releasedContent(request.content.files) };
+      }
       this.#models.set(id, entry);
       return entry.info;
     });
@@ -75,10 +80,18 @@ export class InferenceEngine implements InferenceHost {
         `${adapter.name} runs on ${adapter.backends.join(' or ')} only, not ${candidates.map((c) => c.backend).join(', ')}: allow one of those backends${request.tfliteRuntime === 'tfjs-tflite' ? ", or use tfliteRuntime: 'litert'" : ''}`,
       );
     }
+    const { model, externalData } = await collectContent(request.content);
+    if (externalData.length > 0 && request.format !== 'onnx') {
+      throw new EdgewiseError(
+        'MODEL_FORMAT',
+        `external data files belong to ONNX models; this ${request.format} model lists ${externalData.length} — remove externalData from its manifest entry`,
+      );
+    }
     const { session, candidate, failed } = await createWithFallback(
       usable,
       (candidate) =>
-        adapter.createSession(request.bytes, candidate, {
+        adapter.createSession(model, candidate, {
+          ...(externalData.length > 0 ? { externalData } : {}),
           runtimeBaseUrl: request.runtimeBaseUrl,
           ...(request.tfliteRuntime ? { tfliteRuntime: request.tfliteRuntime } : {}),
         }),

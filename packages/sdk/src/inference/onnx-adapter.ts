@@ -159,6 +159,7 @@ export const onnxAdapter: RuntimeAdapter = {
       session = await ort.InferenceSession.create(bytes, {
         executionProviders: [candidate.backend],
         graphOptimizationLevel: 'all',
+        ...(options.externalData ? { externalData: options.externalData } : {}),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,7 @@ import type { BackendTiming } from './backend-race.js';
 import type { BackendCapabilities } from './capabilities.js';
 import { createWithFallback, type FallbackAttempt } from './create-with-fallback.js';
 import type { EngineEvent, InferenceHost, LoadedModel } from './engine-types.js';
+import { type ModelContent, memoryContent } from './model-content.js';
 
 /** One file of a model version, as placement sees it before downloading it. */
 export interface PlacedFile {
@@ -32,7 +33,8 @@ export interface PlacedFile {
 }
 
 export interface FetchedFile extends PlacedFile {
-  bytes: Uint8Array;
+  /** The verified bytes (and external data), read chunk by chunk from the cache or memory. */
+  content: ModelContent;
   source: 'network' | 'cache' | 'memory';
   /** Lets the cache evict the file again: called when the model is disposed, or the file not used. */
   release(): void;
@@ -148,7 +150,7 @@ export async function place(request: PlacementRequest): Promise<Placement> {
 
   const fileFor = async (
     candidate: BackendCandidate,
-  ): Promise<{ file: Placement['file']; bytes: Uint8Array }> => {
+  ): Promise<{ file: Placement['file']; content: ModelContent }> => {
     const chosen = await pick(candidate.backend).catch((error: unknown) => {
       if (!noMatchingFile(error)) throw error;
       pickErrors.push(error);
@@ -157,15 +159,18 @@ export async function place(request: PlacementRequest): Promise<Placement> {
     // The server runs the version by name: nothing to download for it.
     if (!onDevice(candidate)) {
       const { sha256: _noFileRunsHere, ...version } = chosen;
-      return { file: { ...version, source: 'network', release: () => {} }, bytes: new Uint8Array(0) };
+      return {
+        file: { ...version, source: 'network', release: () => {} },
+        content: memoryContent(new Uint8Array(0)),
+      };
     }
     let file = fetched.get(chosen.id);
     if (!file) {
       file = files.fetch(candidate.backend);
       fetched.set(chosen.id, file);
     }
-    const { bytes, ...rest } = await file;
-    return { file: rest, bytes };
+    const { content, ...rest } = await file;
+    return { file: rest, content };
   };
 
   /** Later candidates that run the same file on the same host take over if this backend goes away. */
@@ -187,12 +192,12 @@ export async function place(request: PlacementRequest): Promise<Placement> {
       async (candidate) => {
         const host = hostFor(candidate);
         if (!host) throw new EdgewiseError('BACKEND_UNAVAILABLE', `no host runs ${candidate.backend} here`);
-        const { file, bytes } = await fileFor(candidate);
+        const { file, content } = await fileFor(candidate);
         request.onProgress?.({ loaded: 0, total: 1, phase: 'compile' });
         const loaded = await host.load(id, {
           name: file.name,
           version: file.version,
-          bytes,
+          content,
           format: file.format,
           candidates: [candidate, ...(await sameFileAfter(candidate, file))],
           runtimeBaseUrl: request.runtimeBaseUrl,

@@ -1,3 +1,4 @@
+import type { ExternalData } from './model-content.js';
 import type { ModelFormat, TensorSpec } from '../models/manifest-types.js';
 import type { DeviceBackend, DeviceCandidate } from './backend-plan.js';
 import type { Tensor } from './tensors.js';
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   runtimeBaseUrl: string;
   /** Which TFLite runtime to use: LiteRT.js (default) or @tensorflow/tfjs-tflite. */
   tfliteRuntime?: 'litert' | 'tfjs-tflite';
+  /** ONNX external data files, by the `location` the model's tensors name. */
+  externalData?: ExternalData[];
 }
 
 /** One runtime (onnxruntime-web, LiteRT.js, tfjs-tflite) behind one interface. */

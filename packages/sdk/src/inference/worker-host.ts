@@ -3,7 +3,7 @@ import { EdgewiseError } from '../errors.js';
 import { withTimeout } from '../timeout.js';
 import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
 import { elementCount, type Tensor, transferablesOf } from './tensors.js';
-import type { InferenceWorkerApi } from './worker.js';
+import type { InferenceWorkerApi, WorkerLoadRequest } from './worker.js';
 
 /** More restarts than this within the window means the worker cannot start at all. */
 const MAX_RESTARTS = 3;
@@ -48,14 +48,32 @@ export class WorkerHost implements InferenceHost {
   /** Named in WORKER_CRASHED: where the worker was told to load its runtimes from. */
   #runtimeBase: string | undefined;
 
+  /** No worker runs: none was needed yet, or the last model was disposed (its memory went back). */
+  #idle = true;
+  /** Loads the current worker has done, for `recycleAfterLoads`. */
+  #loadsInWorker = 0;
+  #uploads = 0;
+
   constructor(
     private readonly createWorker: () => Worker,
     private readonly startTimeoutMs = DEFAULT_WORKER_START_MS,
-  ) {
+    /** After this many loads the next load gets a fresh worker (the models move with it): WASM memory never shrinks. */
+    private readonly recycleAfterLoads = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** Whether a worker is running now (none before the first call, or after the last model went). */
+  get running(): boolean {
+    return !this.#idle;
+  }
+
+  #wake(): void {
+    if (!this.#idle) return;
+    this.#idle = false;
     this.#start();
   }
 
   #start(): void {
+    this.#loadsInWorker = 0;
     const generation = ++this.#generation;
     this.#worker = this.createWorker();
     this.#api = Comlink.wrap<InferenceWorkerApi>(this.#worker);
@@ -81,11 +99,11 @@ export class WorkerHost implements InferenceHost {
   }
 
   /** `generation` is the worker that failed: a second report of the same failure adds nothing. */
-  #restart(reason: string, generation = this.#generation): Promise<void> {
-    if (this.#broken || this.#closed) return Promise.resolve();
+  #restart(reason: string, generation = this.#generation, crashed = true): Promise<void> {
+    if (this.#broken || this.#closed || this.#idle) return Promise.resolve();
     if (this.#restarting && generation < this.#generation) return this.#restarting;
     const now = Date.now();
-    this.#recentRestarts.push(now);
+    if (crashed) this.#recentRestarts.push(now);
     while (this.#recentRestarts[0]! < now - CRASH_WINDOW_MS) this.#recentRestarts.shift();
     this.#reasons.push(reason);
     if (this.#recentRestarts.length > MAX_RESTARTS) {
@@ -95,19 +113,24 @@ export class WorkerHost implements InferenceHost {
       this.#pending.clear();
       return Promise.resolve();
     }
+    // The models to carry over are those loaded now; a load that starts meanwhile loads itself.
+    const reload = [...this.#requests];
     const restarting = (async () => {
       this.#stopWorker();
       this.#start();
       const generation = this.#generation;
       await this.#ready;
-      for (const [id, request] of this.#requests) {
-        await this.#api.load(id, { ...request, bytes: request.bytes.slice() }).catch(() => undefined);
+      for (const [id, request] of reload) {
+        await this.#api
+          .load(id, await this.#upload(request))
+          .then(() => this.#loadsInWorker++)
+          .catch(() => undefined);
       }
       if (generation !== this.#generation) return;
       const waiting = [...this.#pending];
       this.#pending.clear();
       for (const call of waiting) call.retry();
-      this.#emit({ type: 'worker-restarted', reason, retried: waiting.length });
+      this.#emit({ type: 'worker-restarted', reason, retried: waiting.length, crashed });
     })();
     this.#restarting = restarting;
     // A new worker that does not start either restarts again from its own error or timeout.
@@ -124,6 +147,7 @@ export class WorkerHost implements InferenceHost {
     if (this.#closed)
       return Promise.reject(new EdgewiseError('DISPOSED', 'this Edgewise instance is closed'));
     if (this.#broken) return Promise.reject(new EdgewiseError('WORKER_CRASHED', this.#broken));
+    this.#wake();
     return new Promise<T>((resolve, reject) => {
       let attempts = 0;
       const pending: Pending = {
@@ -164,21 +188,56 @@ export class WorkerHost implements InferenceHost {
   }
 
   async load(id: string, request: LoadRequest): Promise<LoadedModel> {
-    // The worker gets its own copy; ours stays here to rebuild the worker after a crash.
+    // The request stays here, its content readable again, to rebuild the worker after a crash.
+    if (!this.#idle && this.#loadsInWorker >= this.recycleAfterLoads && !this.#restarting) {
+      void this.#restart(`recycled after ${this.#loadsInWorker} loads`, this.#generation, false);
+    }
     this.#requests.set(id, request);
     this.#runtimeBase = request.runtimeBaseUrl;
     try {
-      return await this.#call(() => {
-        const copy = request.bytes.slice();
-        return this.#api.load(
-          id,
-          Comlink.transfer({ ...request, bytes: copy }, [copy.buffer as ArrayBuffer]),
-        );
-      });
+      const loaded = await this.#call(async () => this.#api.load(id, await this.#upload(request)));
+      this.#loadsInWorker++;
+      return loaded;
     } catch (error) {
       this.#requests.delete(id);
       throw error;
     }
+  }
+
+  /**
+   * Sends a model's files to the worker chunk by chunk, each chunk transferred (not copied), reading
+   * the next one while the worker stores the last: this thread holds two chunks at most.
+   */
+  async #upload(request: LoadRequest): Promise<WorkerLoadRequest> {
+    const { content, ...rest } = request;
+    const upload = `upload-${++this.#uploads}`;
+    const api = this.#api;
+    await api.begin(
+      upload,
+      content.files.map((f) => ({ path: f.path, bytes: f.bytes })),
+    );
+    const offsets = content.files.map(() => 0);
+    const chunks = content.chunks()[Symbol.asyncIterator]();
+    try {
+      let next = chunks.next();
+      for (;;) {
+        const { done, value } = await next;
+        if (done) break;
+        next = chunks.next();
+        const own =
+          value.data.byteOffset === 0 && value.data.byteLength === value.data.buffer.byteLength
+            ? value.data
+            : value.data.slice();
+        const at = offsets[value.file] ?? 0;
+        offsets[value.file] = at + own.byteLength;
+        await api.receive(upload, value.file, at, Comlink.transfer(own, [own.buffer as ArrayBuffer]));
+      }
+    } catch (error) {
+      void api.abandon(upload).catch(() => undefined);
+      await chunks.return?.();
+      throw error;
+    }
+    return { ...rest, upload };
   }
 
   run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
@@ -212,8 +271,15 @@ export class WorkerHost implements InferenceHost {
   }
 
   async dispose(id: string): Promise<void> {
-    this.#requests.delete(id);
+    const had = this.#requests.delete(id);
+    if (this.#idle) return;
     await this.#call(() => this.#api.dispose(id));
+    // The last model gone: end the worker, so its WASM memory (which never shrinks) goes back to
+    // the OS; the next load starts a fresh one.
+    if (had && this.#requests.size === 0 && this.#pending.size === 0 && !this.#restarting) {
+      this.#stopWorker();
+      this.#idle = true;
+    }
   }
 
   onEvent(listener: (event: EngineEvent) => void): void {
@@ -222,7 +288,7 @@ export class WorkerHost implements InferenceHost {
 
   /** Test hook: makes the worker die as a runtime abort would. */
   crashWorkerForTesting(): void {
-    void this.#api.crash();
+    if (!this.#idle) void this.#api.crash();
   }
 
   async close(): Promise<void> {
@@ -235,7 +301,7 @@ export class WorkerHost implements InferenceHost {
 
   /** Ends the current worker and its proxy, once: a proxy released twice throws. */
   #stopWorker(): void {
-    if (this.#stopped === this.#generation) return;
+    if (this.#stopped === this.#generation || this.#generation === 0) return;
     this.#stopped = this.#generation;
     this.#api[Comlink.releaseProxy]();
     this.#worker.terminate();

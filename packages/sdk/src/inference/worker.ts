@@ -3,9 +3,27 @@ import * as Comlink from 'comlink';
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import { InferenceEngine } from './engine.js';
 import type { EngineEvent, LoadRequest } from './engine-types.js';
+import { type ContentFile, memoryContent } from './model-content.js';
 import { type Tensor, transferablesOf } from './tensors.js';
 
 const engine = new InferenceEngine();
+
+/** A model's files as they arrive from the host, chunk by chunk, before the model loads. */
+const uploads = new Map<string, { files: readonly ContentFile[]; buffers: Uint8Array[] }>();
+
+/** What the host sends to load a model whose bytes it uploaded first under `upload`. */
+export type WorkerLoadRequest = Omit<LoadRequest, 'content'> & { upload: string };
+
+function takeUpload(upload: string): LoadRequest['content'] {
+  const entry = uploads.get(upload);
+  uploads.delete(upload);
+  if (!entry) throw new EdgewiseError('INTERNAL', `no bytes were uploaded as ${upload}; load the model again`);
+  const [model = new Uint8Array(0), ...rest] = entry.buffers;
+  return memoryContent(
+    model,
+    rest.map((data, i) => ({ path: entry.files[i + 1]?.path ?? '', data })),
+  );
+}
 
 /**
  * A WebAssembly trap (an integer overflow, an out-of-bounds access, an abort) unwinds through the
@@ -42,7 +60,28 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 const api = {
   /** Answers once the worker's script has loaded: the host's proof that the worker started. */
   ready: () => true,
-  load: (id: string, request: LoadRequest) => guarded(() => engine.load(id, request)),
+  /** Sets aside room for a model's files; `receive` fills it and `load` takes it. */
+  begin: (upload: string, files: ContentFile[]) =>
+    guarded(async () => {
+      uploads.set(upload, { files, buffers: files.map((f) => new Uint8Array(f.bytes)) });
+    }),
+  receive: (upload: string, file: number, offset: number, data: Uint8Array) =>
+    guarded(async () => {
+      const target = uploads.get(upload)?.buffers[file];
+      if (!target || offset + data.byteLength > target.byteLength) {
+        throw new EdgewiseError('INTERNAL', `a chunk of ${upload} does not fit its file; load the model again`);
+      }
+      target.set(data, offset);
+    }),
+  /** Forgets an upload the host gave up on. */
+  abandon: (upload: string) => {
+    uploads.delete(upload);
+  },
+  load: (id: string, request: WorkerLoadRequest) =>
+    guarded(() => {
+      const { upload, ...rest } = request;
+      return engine.load(id, { ...rest, content: takeUpload(upload) });
+    }),
   run: (id: string, feeds: Record<string, Tensor>) =>
     guarded(async () => {
       const outputs = await engine.run(id, feeds);

@@ -1,14 +1,29 @@
 import { EdgewiseError } from '../errors.js';
-import { PhaseReporter } from './progress.js';
+import type { CachedModel, ModelCache, PartialFile } from './model-cache.js';
 import { backoffDelay, type RetryPolicy, sleep, throwIfAborted } from './retry.js';
+import { Sha256Stream } from './sha256-stream.js';
 
-export interface DownloadOptions extends RetryPolicy {
-  /** The size the manifest promises; a longer body is refused, a shorter complete one too. */
+/** 4 MiB: see docs/large-models.md for the measurements behind it. A multiple of 64 (SHA-256 blocks). */
+export const DEFAULT_CHUNK_BYTES = 4 << 20;
+
+export interface FileDownload extends RetryPolicy {
+  url: string;
+  /** The size and digest the manifest promises; anything else is refused. */
   bytes: number;
+  sha256: string;
+  /** The cache entry and file index the chunks are stored under. */
+  key: string;
+  file: number;
+  model: PartialFile['model'];
+  cache: ModelCache;
+  chunkBytes: number;
   fetch: typeof fetch;
   signal?: AbortSignal;
-  /** Reports the 'download' phase; its total is `bytes`. */
-  progress?: PhaseReporter;
+  /** Bytes of this file stored or received so far (never goes down within one attempt). */
+  onBytes?: (loaded: number) => void;
+  /** Entries a full disk may not evict, and who hears of evictions. */
+  protect: ReadonlySet<string>;
+  onEvicted: (entry: CachedModel) => void;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -16,60 +31,84 @@ export interface DownloadOptions extends RetryPolicy {
 class TransientError extends Error {}
 
 /**
- * Downloads a model file with streaming progress, retries with backoff, and — when the server
- * answered `Accept-Ranges: bytes` with a strong ETag or a Last-Modified — resumes a broken transfer
- * with `Range: bytes=N-` and `If-Range`, so a flaky connection does not restart a large model.
+ * Downloads one file into the cache as chunk records, hashing each chunk as it is stored. A reload,
+ * a crash or a lost connection resumes from the last stored chunk with `Range` and `If-Range` (the
+ * ETag or Last-Modified the stored bytes came with), so only missing bytes travel; a server that
+ * answers 200 instead (the file changed, or no range support) restarts it from the first byte. The
+ * digest is checked against the manifest before the file counts as stored: on a mismatch every
+ * chunk is dropped and INTEGRITY thrown.
  */
-export async function download(url: string, options: DownloadOptions): Promise<Uint8Array> {
-  const { bytes, signal } = options;
-  const retries = options.retries ?? 3;
-  const what = `The download of ${url}`;
-  const buffer = new Uint8Array(bytes);
-  const progress = options.progress ?? new PhaseReporter('download', bytes, undefined);
-  progress.report(0);
-  let received = 0;
-  let validator: string | undefined;
-  for (let attempt = 0; ; attempt++) {
-    throwIfAborted(signal, what);
-    const resume = received > 0 && validator !== undefined;
-    if (!resume) received = 0;
+export async function downloadFile(d: FileDownload): Promise<void> {
+  const what = `The download of ${d.url}`;
+  const retries = d.retries ?? 3;
+  let partial = await d.cache.readPartial(d.key, d.file);
+  if (partial && (partial.url !== d.url || partial.chunkBytes !== d.chunkBytes || partial.bytes !== d.bytes)) {
+    d.log?.('a stored partial download does not match this file; starting over', { url: d.url });
+    await d.cache.dropChunks(d.key, d.file);
+    partial = undefined;
+  }
+  if (partial?.done && partial.sha256 === d.sha256) {
+    d.onBytes?.(d.bytes);
+    return;
+  }
+  let stored = partial?.hash ? partial.stored : 0;
+  let hash = partial?.hash ? Sha256Stream.restore(partial.hash) : new Sha256Stream();
+  let validator = partial?.validator;
+  if (stored > 0) d.log?.('resuming a stored partial download', { url: d.url, stored, bytes: d.bytes });
+  d.onBytes?.(stored);
+  const restart = () => {
+    stored = 0;
+    hash = new Sha256Stream();
+    validator = undefined;
+  };
+
+  for (let attempt = 0; stored < d.bytes || d.bytes === 0; attempt++) {
+    throwIfAborted(d.signal, what);
+    if (stored > 0 && validator === undefined) restart();
     try {
-      const response = await options.fetch(url, {
-        ...(signal ? { signal } : {}),
-        headers: resume ? { Range: `bytes=${received}-`, 'If-Range': validator as string } : {},
+      const response = await d.fetch(d.url, {
+        ...(d.signal ? { signal: d.signal } : {}),
+        headers: stored > 0 ? { Range: `bytes=${stored}-`, 'If-Range': validator as string } : {},
       });
-      checkStatus(response, url);
-      if (response.status === 206 && contentRangeStart(response) !== received) {
-        options.log?.('server resumed at another offset; restarting the download', { url, received });
+      checkStatus(response, d.url);
+      if (response.status === 206 && contentRangeStart(response) !== stored) {
         await response.body?.cancel();
-        received = 0;
-        validator = undefined;
-        throw new TransientError('Content-Range did not start where the transfer broke');
+        restart();
+        throw new TransientError('Content-Range did not start where the stored bytes end');
       }
-      if (response.status !== 206) received = 0;
-      validator = rangeValidator(response);
+      if (stored > 0 && response.status !== 206) {
+        d.log?.('the server sent the whole file (it changed, or ignores Range); restarting', { url: d.url });
+        restart();
+      }
+      if (stored === 0) validator = rangeValidator(response);
       const declared = Number(response.headers.get('Content-Length') ?? Number.NaN);
-      const start = received;
-      // readInto keeps `at` current even when the stream breaks, so a retry resumes from there.
-      const cursor = { at: received };
-      try {
-        await readInto(response, buffer, cursor, progress, url);
-      } finally {
-        received = cursor.at;
-      }
-      if (received === bytes) return buffer;
-      if (received - start === declared) {
+      const startedAt = stored;
+      const received = await readChunks(response, d, stored, async (chunk) => {
+        await d.cache.putChunk(d.key, d.file, stored / d.chunkBytes, chunk, {
+          protect: d.protect,
+          onEvicted: d.onEvicted,
+          bytes: d.bytes,
+        });
+        hash.update(chunk);
+        stored += chunk.byteLength;
+        // After the last chunk there is nothing to resume: the digest is checked next.
+        if (stored < d.bytes) await d.cache.writePartial(partialRecord(d, stored, hash, validator));
+      });
+      if (stored === d.bytes) break;
+      if (received === declared) {
+        await d.cache.remove(d.key);
         throw new EdgewiseError(
           'INTEGRITY',
-          `${url} is ${received} bytes, but the manifest says ${bytes}; the file or the manifest is wrong — republish them together.`,
-          { details: { url, expected: bytes, actual: received } },
+          `${d.url} is ${startedAt + received} bytes, but the manifest says ${d.bytes}; the file or the manifest is wrong — republish them together.`,
+          { details: { url: d.url, expected: d.bytes, actual: startedAt + received } },
         );
       }
-      throw new TransientError(`the body ended after ${received} of ${bytes} bytes`);
+      throw new TransientError(`the body ended after ${stored} of ${d.bytes} bytes`);
     } catch (error) {
-      if (signal?.aborted) {
+      if (d.signal?.aborted) {
         throw new EdgewiseError('ABORTED', `${what} was aborted by its AbortSignal.`, {
-          cause: signal.reason,
+          cause: d.signal.reason,
+          details: { url: d.url, stored },
         });
       }
       if (error instanceof EdgewiseError) throw error;
@@ -78,13 +117,92 @@ export async function download(url: string, options: DownloadOptions): Promise<U
       if (offline || attempt >= retries) {
         throw new EdgewiseError(
           'NETWORK',
-          `${what} failed after ${attempt + 1} attempts (${String((error as Error)?.message ?? error)}); check the connection and retry — completed files stay cached.`,
-          { cause: error, details: { url, received, bytes } },
+          `${what} failed after ${attempt + 1} attempts (${String((error as Error)?.message ?? error)}); check the connection and load again — the ${stored} bytes stored so far are kept and the download resumes from there.`,
+          { cause: error, details: { url: d.url, stored, bytes: d.bytes } },
         );
       }
-      options.log?.('download attempt failed; retrying', { url, attempt, received, error: String(error) });
-      await sleep(backoffDelay(attempt, options.retryDelayMs ?? 300), signal, what);
+      d.log?.('download attempt failed; retrying', { url: d.url, attempt, stored, error: String(error) });
+      await sleep(backoffDelay(attempt, d.retryDelayMs ?? 300), d.signal, what);
     }
+  }
+  const actual = hash.hex();
+  if (actual !== d.sha256) {
+    await d.cache.remove(d.key);
+    throw new EdgewiseError(
+      'INTEGRITY',
+      `${d.url} has sha256 ${actual}, but the manifest says ${d.sha256}; it was not used. The file was corrupted or tampered with on the way: republish it or check the server and CDN.`,
+      { details: { url: d.url, expected: d.sha256, actual, source: 'network' } },
+    );
+  }
+  // Kept until the whole model is listed, so a reload skips this file and eviction counts it.
+  await d.cache.writePartial({ ...partialRecord(d, stored, undefined, validator), done: true });
+}
+
+function partialRecord(
+  d: FileDownload,
+  stored: number,
+  hash: Sha256Stream | undefined,
+  validator: string | undefined,
+): PartialFile {
+  return {
+    key: d.key,
+    model: d.model,
+    file: d.file,
+    url: d.url,
+    sha256: d.sha256,
+    bytes: d.bytes,
+    chunkBytes: d.chunkBytes,
+    stored,
+    ...(hash ? { hash: hash.save() } : {}),
+    ...(validator ? { validator } : {}),
+    updatedAt: Date.now(),
+  };
+}
+
+/**
+ * Reads the body into chunks of `chunkBytes` (the last one shorter), handing each full chunk to
+ * `store` before reading on. Bytes of a chunk not yet full when the body breaks are fetched again.
+ * Returns the body bytes received.
+ */
+async function readChunks(
+  response: Response,
+  d: FileDownload,
+  from: number,
+  store: (chunk: Uint8Array) => Promise<void>,
+): Promise<number> {
+  if (!response.body) throw new TransientError('the response has no body');
+  const reader = response.body.getReader();
+  let offset = from;
+  let chunk = new Uint8Array(Math.min(d.chunkBytes, d.bytes - offset));
+  let filled = 0;
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return received;
+    received += value.byteLength;
+    if (offset + filled + value.byteLength > d.bytes) {
+      await reader.cancel();
+      await d.cache.remove(d.key);
+      throw new EdgewiseError(
+        'INTEGRITY',
+        `${d.url} is longer than the ${d.bytes} bytes the manifest says; it was refused — republish the file and manifest together.`,
+        { details: { url: d.url, expected: d.bytes } },
+      );
+    }
+    let at = 0;
+    while (at < value.byteLength) {
+      const take = Math.min(chunk.byteLength - filled, value.byteLength - at);
+      chunk.set(value.subarray(at, at + take), filled);
+      filled += take;
+      at += take;
+      if (filled === chunk.byteLength) {
+        await store(chunk);
+        offset += filled;
+        filled = 0;
+        chunk = new Uint8Array(Math.min(d.chunkBytes, d.bytes - offset));
+      }
+    }
+    d.onBytes?.(offset + filled);
   }
 }
 
@@ -97,32 +215,6 @@ function checkStatus(response: Response, url: string): void {
     `${url} answered HTTP ${s}; the manifest lists a file the server does not give out — check the URL and the server.`,
     { details: { url, status: s } },
   );
-}
-
-async function readInto(
-  response: Response,
-  buffer: Uint8Array,
-  cursor: { at: number },
-  progress: PhaseReporter,
-  url: string,
-): Promise<void> {
-  if (!response.body) throw new TransientError('the response has no body');
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    if (cursor.at + value.length > buffer.length) {
-      await reader.cancel();
-      throw new EdgewiseError(
-        'INTEGRITY',
-        `${url} is longer than the ${buffer.length} bytes the manifest says; it was refused — republish the file and manifest together.`,
-        { details: { url, expected: buffer.length } },
-      );
-    }
-    buffer.set(value, cursor.at);
-    cursor.at += value.length;
-    progress.report(cursor.at);
-  }
 }
 
 /** A strong ETag or Last-Modified, usable in If-Range, when the server takes byte ranges. */

@@ -4,6 +4,7 @@
  */
 export type {
   ManifestSignature,
+  ExternalDataFile,
   ModelArtifact,
   ModelEntry,
   ModelFormat,

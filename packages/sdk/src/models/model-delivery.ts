@@ -1,11 +1,14 @@
 import { EdgewiseError } from '../errors.js';
-import { download } from './download.js';
+import type { ModelContent } from '../inference/model-content.js';
+import { DEFAULT_CHUNK_BYTES, downloadFile } from './download.js';
 import type { Emitter } from './events.js';
-import type { CachedModel, ModelCache } from './model-cache.js';
+import { type CachedFile, type CachedModel, ModelCache } from './model-cache.js';
 import type { LoadProgress } from './progress.js';
+import { ensureRoom, type StorageEstimate } from './quota.js';
 import type { RetryPolicy } from './retry.js';
-import { sha256Hex } from './sha256.js';
-import type { FetchedModel, LoadOptions, Log, ResolvedModel } from './store-types.js';
+import { Sha256Stream } from './sha256-stream.js';
+import { memoryStorage } from './storage.js';
+import type { DeliveredModel, LoadOptions, Log, ResolvedModel } from './store-types.js';
 
 export interface DeliveryContext {
   cache: ModelCache;
@@ -15,140 +18,248 @@ export interface DeliveryContext {
   retry: RetryPolicy;
   /** Cache keys the app holds; eviction never picks them. */
   inUse: Set<string>;
+  chunkBytes?: number;
+  /** navigator.storage.estimate() where there is one. */
+  estimate: () => Promise<StorageEstimate | undefined>;
+}
+
+/** A model's files as the manifest lists them: the model file, then its external data. */
+export function manifestFiles(resolved: ResolvedModel): Omit<CachedFile, 'chunks'>[] {
+  const { artifact, url } = resolved;
+  return [
+    { url, sha256: artifact.sha256, bytes: artifact.bytes },
+    ...(artifact.externalData ?? []).map((d) => ({
+      path: d.path,
+      url: new URL(d.url, url).href,
+      sha256: d.sha256,
+      bytes: d.bytes,
+    })),
+  ];
 }
 
 /**
- * Gets one resolved file's verified bytes: from the cache when it holds a copy whose sha256 still
- * matches, else from the network — checked before anything else sees it — and then into the cache.
+ * Gets one resolved model's verified files: from the cache when it holds a copy whose sha256 still
+ * matches, else downloaded into the cache chunk by chunk — resuming what an earlier page stored —
+ * and checked before anything else sees them. What it returns reads the files chunk by chunk.
  */
 export class Delivery {
   constructor(private readonly context: DeliveryContext) {}
 
-  /** Cached and verified bytes, else downloaded, verified and cached ones. */
+  get chunkBytes(): number {
+    return this.context.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  }
+
   async deliver(
     resolved: ResolvedModel,
     manifestSource: 'network' | 'cache',
     options: LoadOptions,
     progress: LoadProgress,
     mode: 'use' | 'prefetch',
-  ): Promise<FetchedModel> {
+  ): Promise<DeliveredModel> {
     const hit = await this.fromCache(resolved, manifestSource, progress, mode);
     if (hit) return hit;
-    const { artifact, url } = resolved;
-    const bytes = await download(url, {
-      bytes: artifact.bytes,
-      fetch: this.context.fetch,
+    const files = manifestFiles(resolved);
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    const { cache } = this.context;
+    await ensureRoom({
+      cache,
+      key: resolved.cacheKey,
+      files,
+      protect: this.context.inUse,
+      estimate: this.context.estimate,
       log: this.context.log,
-      progress: progress.phase('download', artifact.bytes),
-      ...this.context.retry,
-      ...(options.signal ? { signal: options.signal } : {}),
+      onEvicted: (entry) => this.#evicted(entry, resolved.cacheKey),
     });
-    const verify = progress.phase('verify', artifact.bytes);
-    verify.report(0);
-    const actual = await sha256Hex(bytes);
-    if (actual !== artifact.sha256) {
-      const error = new EdgewiseError(
-        'INTEGRITY',
-        `${resolved.name}@${resolved.version} ('${resolved.variantId}') from ${url} has sha256 ${actual}, but the manifest says ${artifact.sha256}; it was not used. The file was corrupted or tampered with on the way: republish it or check the server and CDN.`,
-        {
-          details: { name: resolved.name, version: resolved.version, url, expected: artifact.sha256, actual },
-        },
-      );
-      this.context.events.emit('integrity-failed', {
-        source: 'network',
-        url,
-        name: resolved.name,
-        version: resolved.version,
-        variantId: resolved.variantId,
-        expected: artifact.sha256,
-        actual,
-        error,
-      });
-      throw error;
-    }
-    verify.done();
-    const cached = await this.save(resolved, bytes, mode === 'prefetch');
     if (mode === 'use') this.context.inUse.add(resolved.cacheKey);
-    return { ...resolved, bytes, source: 'network', manifestSource, cached };
-  }
-
-  /** The cached bytes if present and their sha256 matches; a corrupt entry is dropped. */
-  async fromCache(
-    resolved: ResolvedModel,
-    manifestSource: 'network' | 'cache',
-    progress: LoadProgress,
-    mode: 'use' | 'prefetch',
-  ): Promise<FetchedModel | undefined> {
-    const { cacheKey: key, artifact } = resolved;
-    const hit = await this.context.cache.read(key).catch((error: unknown) => {
-      this.context.log('cache unreadable; fetching from the network', { key, error: String(error) });
-      return undefined;
-    });
-    if (!hit) return undefined;
-    const verify = progress.phase('verify', artifact.bytes);
-    verify.report(0);
-    const actual = await sha256Hex(hit.bytes);
-    if (actual !== artifact.sha256) {
-      this.context.log('cached model failed its sha256 check; dropping it and fetching again', {
-        key,
-        actual,
+    try {
+      const info = await this.#download(cache, resolved, files, total, options, progress);
+      return this.#delivered(resolved, cache, info, 'network', manifestSource, true);
+    } catch (error) {
+      if (mode === 'use') this.context.inUse.delete(resolved.cacheKey);
+      // Storage that refused even after eviction: this page can still run the model, from memory.
+      if (mode === 'prefetch' || !(error instanceof EdgewiseError) || error.code !== 'QUOTA') throw error;
+      this.context.log('model not cached (storage is full); it is used from memory this time', {
+        key: resolved.cacheKey,
       });
-      this.context.events.emit('integrity-failed', {
-        source: 'cache',
-        url: resolved.url,
-        name: resolved.name,
-        version: resolved.version,
-        variantId: resolved.variantId,
-        expected: artifact.sha256,
-        actual,
-      });
-      await this.context.cache.remove(key).catch((error: unknown) => {
-        this.context.log('could not drop the corrupt cache entry', { key, error: String(error) });
-      });
-      return undefined;
+      await cache.remove(resolved.cacheKey).catch(() => undefined);
+      const memory = new ModelCache(memoryStorage(), this.context.log);
+      const info = await this.#download(memory, resolved, files, total, options, progress);
+      return this.#delivered(resolved, memory, info, 'network', manifestSource, false);
     }
-    verify.done();
-    await this.context.cache.touch(hit.info).catch((error: unknown) => {
-      this.context.log('could not record the cache hit for LRU', { key, error: String(error) });
-    });
-    if (mode === 'use') this.context.inUse.add(key);
-    return { ...resolved, bytes: hit.bytes, source: 'cache', manifestSource, cached: true };
   }
 
-  /** Caches verified bytes; false when storage refused (and `strict` is off). */
-  private async save(resolved: ResolvedModel, bytes: Uint8Array, strict: boolean): Promise<boolean> {
-    const { artifact } = resolved;
+  async #download(
+    cache: ModelCache,
+    resolved: ResolvedModel,
+    files: Omit<CachedFile, 'chunks'>[],
+    total: number,
+    options: LoadOptions,
+    progress: LoadProgress,
+  ): Promise<CachedModel> {
+    const bar = progress.phase('download', total);
+    const chunkBytes = this.chunkBytes;
+    let before = 0;
+    for (const [index, file] of files.entries()) {
+      const offset = before;
+      try {
+        await downloadFile({
+          ...file,
+          key: resolved.cacheKey,
+          file: index,
+          model: {
+            name: resolved.name,
+            version: resolved.version,
+            variantId: resolved.variantId,
+            format: resolved.artifact.format,
+            quantization: resolved.artifact.quantization,
+          },
+          cache,
+          chunkBytes,
+          fetch: this.context.fetch,
+          ...this.context.retry,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onBytes: (loaded) => bar.report(offset + loaded),
+          protect: this.context.inUse,
+          onEvicted: (entry) => this.#evicted(entry, resolved.cacheKey),
+          log: this.context.log,
+        });
+      } catch (error) {
+        if (!(error instanceof EdgewiseError) || error.code !== 'INTEGRITY') throw error;
+        const named = new EdgewiseError(
+          'INTEGRITY',
+          `${resolved.name}@${resolved.version} ('${resolved.variantId}'): ${error.message}`,
+          { cause: error, details: { ...error.details, name: resolved.name, version: resolved.version } },
+        );
+        this.#integrityFailed(resolved, file, named);
+        throw named;
+      }
+      before += file.bytes;
+    }
+    bar.done();
     const now = Date.now();
     const info: CachedModel = {
       key: resolved.cacheKey,
       name: resolved.name,
       version: resolved.version,
       variantId: resolved.variantId,
-      sha256: artifact.sha256,
-      bytes: artifact.bytes,
-      format: artifact.format,
-      quantization: artifact.quantization,
+      sha256: resolved.artifact.sha256,
+      bytes: total,
+      format: resolved.artifact.format,
+      quantization: resolved.artifact.quantization,
       url: resolved.url,
       storedAt: now,
       lastUsedAt: now,
+      files: files.map((f) => ({ ...f, chunks: Math.ceil(f.bytes / chunkBytes) })),
     };
-    try {
-      await this.context.cache.write(info, bytes, new Set(this.context.inUse), (entry) =>
-        this.context.events.emit('evicted', { entry, for: info.key, reason: 'quota' }),
-      );
-      return true;
-    } catch (error) {
-      if (strict) {
-        if (error instanceof EdgewiseError) throw error;
-        throw new EdgewiseError('INTERNAL', `Storage refused to cache ${info.key}: ${String(error)}.`, {
-          cause: error,
-        });
-      }
-      this.context.log('model not cached; it is used from memory this time', {
-        key: info.key,
-        error: String(error),
+    await cache.commit(info);
+    for (const index of files.keys()) await cache.removePartial(resolved.cacheKey, index);
+    return info;
+  }
+
+  /**
+   * The cached files if every one is present and its sha256 matches; a corrupt or incomplete entry
+   * is dropped. Checking reads the files once, chunk by chunk, and keeps none of them.
+   */
+  async fromCache(
+    resolved: ResolvedModel,
+    manifestSource: 'network' | 'cache',
+    progress: LoadProgress,
+    mode: 'use' | 'prefetch',
+  ): Promise<DeliveredModel | undefined> {
+    const { cacheKey: key } = resolved;
+    const { cache } = this.context;
+    const info = await cache.info(key).catch((error: unknown) => {
+      this.context.log('cache unreadable; fetching from the network', { key, error: String(error) });
+      return undefined;
+    });
+    if (!info) return undefined;
+    const expected = manifestFiles(resolved);
+    const verify = progress.phase('verify', info.bytes);
+    verify.report(0);
+    const problem = await this.#check(cache, info, expected, (n) => verify.report(n));
+    if (problem) {
+      this.context.log('cached model failed its check; dropping it and fetching again', { key, problem });
+      this.context.events.emit('integrity-failed', {
+        source: 'cache',
+        url: problem.url,
+        name: resolved.name,
+        version: resolved.version,
+        variantId: resolved.variantId,
+        expected: problem.expected,
+        actual: problem.actual,
       });
-      return false;
+      await cache.remove(key).catch((error: unknown) => {
+        this.context.log('could not drop the corrupt cache entry', { key, error: String(error) });
+      });
+      return undefined;
     }
+    verify.done();
+    await cache.touch(info).catch((error: unknown) => {
+      this.context.log('could not record the cache hit for LRU', { key, error: String(error) });
+    });
+    if (mode === 'use') this.context.inUse.add(key);
+    return this.#delivered(resolved, cache, info, 'cache', manifestSource, true);
+  }
+
+  async #check(
+    cache: ModelCache,
+    info: CachedModel,
+    expected: Omit<CachedFile, 'chunks'>[],
+    onBytes: (n: number) => void,
+  ): Promise<{ url: string; expected: string; actual: string } | undefined> {
+    const stored = info.files ?? [{ url: info.url, sha256: info.sha256, bytes: info.bytes, chunks: 1 }];
+    if (stored.length !== expected.length) {
+      return { url: info.url, expected: `${expected.length} files`, actual: `${stored.length} files` };
+    }
+    const hashes = stored.map(() => new Sha256Stream());
+    let read = 0;
+    try {
+      for await (const { file, data } of cache.chunks(info)) {
+        hashes[file]?.update(data);
+        read += data.byteLength;
+        onBytes(read);
+      }
+    } catch (error) {
+      return { url: info.url, expected: 'every chunk', actual: String((error as Error).message ?? error) };
+    }
+    for (const [i, want] of expected.entries()) {
+      const actual = hashes[i]!.hex();
+      if (actual !== want.sha256) return { url: want.url, expected: want.sha256, actual };
+    }
+    return undefined;
+  }
+
+  #delivered(
+    resolved: ResolvedModel,
+    cache: ModelCache,
+    info: CachedModel,
+    source: 'network' | 'cache',
+    manifestSource: 'network' | 'cache',
+    cached: boolean,
+  ): DeliveredModel {
+    const files = info.files ?? [{ url: info.url, sha256: info.sha256, bytes: info.bytes, chunks: 1 }];
+    const content: ModelContent = {
+      files: files.map((f) => ({ path: f.path, bytes: f.bytes })),
+      chunks: () => cache.chunks(info),
+    };
+    return { ...resolved, content, source, manifestSource, cached };
+  }
+
+  #evicted(entry: CachedModel, forKey: string): void {
+    this.context.events.emit('evicted', { entry, for: forKey, reason: 'quota' });
+  }
+
+  #integrityFailed(resolved: ResolvedModel, file: Omit<CachedFile, 'chunks'>, error: EdgewiseError): void {
+    const details = (error.details ?? {}) as { actual?: string };
+    this.context.events.emit('integrity-failed', {
+      source: 'network',
+      url: file.url,
+      name: resolved.name,
+      version: resolved.version,
+      variantId: resolved.variantId,
+      expected: file.sha256,
+      ...(details.actual ? { actual: details.actual } : {}),
+      error,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { Backend } from '../inference/backend-plan.js';
+import { memoryContent } from '../inference/model-content.js';
 import type { FetchedFile, ModelFiles, PlacedFile } from '../inference/placement.js';
 import type { ModelFormat } from './manifest-types.js';
 import type { ModelStore } from './model-store.js';
@@ -33,10 +34,10 @@ export function manifestFiles(
       return describeFile(await store.resolve(name, { ...request, backend }));
     },
     async fetch(backend: Backend): Promise<FetchedFile> {
-      const fetched = await store.fetchModel(name, { ...request, backend });
+      const fetched = await store.fetchContent(name, { ...request, backend });
       return {
         ...describeFile(fetched),
-        bytes: fetched.bytes,
+        content: fetched.content,
         source: fetched.source,
         release: () => store.release(fetched.cacheKey),
       };
@@ -52,6 +53,6 @@ export function bytesFiles(
   const file: PlacedFile = { id: 'app-bytes', ...meta, variant: undefined, quantization: 'fp32' };
   return {
     pick: async () => file,
-    fetch: async () => ({ ...file, bytes, source: 'memory', release: () => {} }),
+    fetch: async () => ({ ...file, content: memoryContent(bytes), source: 'memory', release: () => {} }),
   };
 }

@@ -4,7 +4,9 @@ import { importPublicKey } from './manifest-signature.js';
 import { loadManifest } from './manifest-source.js';
 import type { ModelManifest, ModelVersion } from './manifest-types.js';
 import { type CachedModel, cacheKey, ModelCache } from './model-cache.js';
+import { collectContent } from '../inference/model-content.js';
 import { Delivery } from './model-delivery.js';
+import { browserEstimate } from './quota.js';
 import { requestPersistentStorage } from './persistent-storage.js';
 import { LoadProgress } from './progress.js';
 import { modelEntry, previousGoodVersions, resolveVersion, type VersionRequest } from './resolve.js';
@@ -12,6 +14,8 @@ import { type RetryPolicy, raceAbort } from './retry.js';
 import { DEFAULT_STALL_MS, stallGuard } from './stall-guard.js';
 import { defaultStorage } from './storage.js';
 import type {
+  CacheUsage,
+  DeliveredModel,
   FetchedModel,
   LoadOptions,
   Log,
@@ -68,6 +72,8 @@ export class ModelStore {
       fetch: this.fetchFn,
       retry: retryPolicy(options),
       inUse: this.inUse,
+      ...(options.chunkBytes !== undefined ? { chunkBytes: checkedChunkBytes(options.chunkBytes) } : {}),
+      estimate: options.estimate ?? browserEstimate,
     });
     this.publicKey = options.publicKey === undefined ? undefined : importPublicKey(options.publicKey);
     // A rejected key is reported by the first load, not as an unhandled rejection now.
@@ -79,6 +85,7 @@ export class ModelStore {
       prefetch: (name, opts) => this.prefetch(name, opts),
       clear: () => this.store.clear(),
       persist: () => this.requestPersist(),
+      usage: () => this.usage(),
     };
   }
 
@@ -139,6 +146,21 @@ export class ModelStore {
    * 'rollback'. The result stays "in use" — protected from eviction — until `release(cacheKey)`.
    */
   async fetchModel(name: string, options: LoadOptions = {}): Promise<FetchedModel> {
+    const { content, ...delivered } = await this.fetchContent(name, options);
+    try {
+      const { model, externalData } = await collectContent(content);
+      return { ...delivered, bytes: model, externalData };
+    } catch (error) {
+      this.release(delivered.cacheKey);
+      throw error;
+    }
+  }
+
+  /**
+   * Like `fetchModel`, but the files stay where they are (the cache, chunk by chunk) until read:
+   * what the SDK itself uses, so a large model never sits whole on the main thread.
+   */
+  async fetchContent(name: string, options: LoadOptions = {}): Promise<DeliveredModel> {
     const { manifest, source: manifestSource } = await this.manifest(options.signal);
     const asked = resolveVersion(manifest, name, options);
     const progress = new LoadProgress(options.onProgress);
@@ -190,7 +212,7 @@ export class ModelStore {
     progress: LoadProgress,
     reason: 'retired' | 'integrity' | 'network',
     error?: EdgewiseError,
-  ): Promise<FetchedModel> {
+  ): Promise<DeliveredModel> {
     for (const version of previousGoodVersions(modelEntry(manifest, name), from)) {
       let candidate: ResolvedModel;
       try {
@@ -261,6 +283,50 @@ export class ModelStore {
     return doomed.length;
   }
 
+  private async usage(): Promise<CacheUsage> {
+    const [complete, partials, estimate] = await Promise.all([
+      this.store.list(),
+      this.store.partials(),
+      (this.options.estimate ?? browserEstimate)(),
+    ]);
+    const models: CacheUsage['models'] = complete.map((e) => ({
+      name: e.name,
+      version: e.version,
+      variantId: e.variantId,
+      key: e.key,
+      bytes: e.bytes,
+      total: e.bytes,
+      complete: true,
+      inUse: this.inUse.has(e.key),
+      lastUsedAt: e.lastUsedAt,
+    }));
+    const listed = new Set(complete.map((e) => e.key));
+    const open = new Map<string, CacheUsage['models'][number]>();
+    for (const p of partials) {
+      if (listed.has(p.key)) continue;
+      const row = open.get(p.key) ?? {
+        ...p.model,
+        key: p.key,
+        bytes: 0,
+        total: 0,
+        complete: false,
+        inUse: this.inUse.has(p.key),
+        lastUsedAt: p.updatedAt,
+      };
+      row.bytes += p.stored;
+      row.total = Math.max(row.total, p.bytes);
+      row.lastUsedAt = Math.max(row.lastUsedAt, p.updatedAt);
+      open.set(p.key, row);
+    }
+    models.push(...open.values());
+    return {
+      models,
+      bytes: models.reduce((sum, m) => sum + m.bytes, 0),
+      ...(estimate?.usage !== undefined ? { usage: estimate.usage } : {}),
+      ...(estimate?.quota !== undefined ? { quota: estimate.quota } : {}),
+    };
+  }
+
   private requestPersist(): Promise<boolean> {
     this.persistRequest ??= requestPersistentStorage(this.log);
     return this.persistRequest;
@@ -290,6 +356,16 @@ function retiredError(name: string, version: string, options?: LoadOptions): Edg
 /** Failures a rollback can answer: the file was bad or unreachable — not a bad request or an abort. */
 function isRecoverable(error: unknown): error is EdgewiseError {
   return error instanceof EdgewiseError && (error.code === 'INTEGRITY' || error.code === 'NETWORK');
+}
+
+function checkedChunkBytes(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 64 || bytes % 64 !== 0) {
+    throw new EdgewiseError(
+      'CONFIG',
+      `chunkBytes must be a whole multiple of 64 bytes (SHA-256 blocks), e.g. 4194304; got ${bytes}`,
+    );
+  }
+  return bytes;
 }
 
 function retryPolicy(options: RetryPolicy): RetryPolicy {

@@ -1,7 +1,9 @@
+import type { ExternalData, ModelContent } from '../inference/model-content.js';
 import type { PublicKeyInput } from './manifest-signature.js';
 import type { ModelArtifact, ModelVersion } from './manifest-types.js';
 import type { CachedModel } from './model-cache.js';
 import type { ProgressCallback } from './progress.js';
+import type { StorageEstimate } from './quota.js';
 import type { VersionRequest } from './resolve.js';
 import type { RetryPolicy } from './retry.js';
 import type { ModelStorage } from './storage.js';
@@ -25,6 +27,10 @@ export interface ModelStoreOptions extends RetryPolicy {
   stallTimeoutMs?: number;
   /** Hears what the store decided and why (retries, evictions, fallbacks). */
   log?: Log;
+  /** Bytes per stored chunk (a multiple of 64); default 4 MiB. */
+  chunkBytes?: number;
+  /** Free space before a download; default navigator.storage.estimate() where there is one. */
+  estimate?: () => Promise<StorageEstimate | undefined>;
 }
 
 export interface LoadOptions extends VersionRequest, VariantRequest {
@@ -47,9 +53,21 @@ export interface ResolvedModel {
   rolledBackFrom?: string;
 }
 
+/** A model's verified files, readable chunk by chunk: nothing of it is held in memory yet. */
+export interface DeliveredModel extends ResolvedModel {
+  content: ModelContent;
+  source: 'network' | 'cache';
+  /** Where the manifest came from: 'cache' means the network was unreachable. */
+  manifestSource: 'network' | 'cache';
+  /** Whether the files are in the cache now (false when storage was full even after eviction). */
+  cached: boolean;
+}
+
 export interface FetchedModel extends ResolvedModel {
   /** Checked against the manifest's sha256; never anything else. */
   bytes: Uint8Array;
+  /** ONNX external data files, each checked against its own sha256. */
+  externalData: ExternalData[];
   source: 'network' | 'cache';
   /** Where the manifest came from: 'cache' means the network was unreachable. */
   manifestSource: 'network' | 'cache';
@@ -69,4 +87,28 @@ export interface ModelCacheApi {
   clear(): Promise<void>;
   /** Asks the browser to keep this origin's storage under pressure; true if granted. */
   persist(): Promise<boolean>;
+  /** What each model holds in storage (complete or part-downloaded), and the origin's quota. */
+  usage(): Promise<CacheUsage>;
+}
+
+export interface CacheUsage {
+  models: {
+    name: string;
+    version: string;
+    variantId: string;
+    key: string;
+    /** Bytes stored now. */
+    bytes: number;
+    /** Bytes of the whole model (all its files). */
+    total: number;
+    /** False for a download that stopped part way (it resumes on the next load). */
+    complete: boolean;
+    inUse: boolean;
+    lastUsedAt: number;
+  }[];
+  /** Sum of `models[].bytes`. */
+  bytes: number;
+  /** navigator.storage.estimate() for the whole origin, where there is one. */
+  usage?: number;
+  quota?: number;
 }

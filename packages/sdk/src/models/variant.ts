@@ -117,6 +117,7 @@ function candidates(info: ModelVersion): PickedVariant[] {
     quantization: info.quantization,
     ...(info.backends ? { backends: info.backends } : {}),
     ...(info.metrics ? { metrics: info.metrics } : {}),
+    ...(info.externalData ? { externalData: info.externalData } : {}),
   };
   const variants = Object.entries(info.variants ?? {}).map(([variantId, artifact]) => ({
     variantId,

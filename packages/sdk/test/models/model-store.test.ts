@@ -52,9 +52,10 @@ function expectMonotonic(seen: Progress[]): void {
 }
 
 async function flipCachedByte(key: string): Promise<void> {
-  const bytes = (await storage.get(`bytes:${key}`)) as Uint8Array;
+  // The model file's first chunk: the models here are smaller than one chunk.
+  const bytes = (await storage.get(`chunk:${key}/0/0`)) as Uint8Array;
   bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
-  await storage.set(`bytes:${key}`, bytes);
+  await storage.set(`chunk:${key}/0/0`, bytes);
 }
 
 function flippedFile(path: string): Uint8Array {
@@ -80,11 +81,9 @@ describe('ModelStore: first and second load', () => {
     const first = await store().fetchModel('iris', { onProgress: (p) => seen.push(p) });
     expect(first).toMatchObject({ version: '1.0.0', variantId: 'base', source: 'network', cached: true });
     expect(await sha256Hex(first.bytes)).toBe(v1.sha256);
-    expect(seen.map((p) => p.phase)).toEqual(expect.arrayContaining(['download', 'verify']));
-    expect(seen.findIndex((p) => p.phase === 'verify')).toBeGreaterThan(
-      seen.findIndex((p) => p.phase === 'download'),
-    );
-    expect(seen.at(-1)).toEqual({ loaded: v1.bytes, total: v1.bytes, phase: 'verify' });
+    // Hashed as it streams into storage: the check is the download's last step, not a phase.
+    expect(new Set(seen.map((p) => p.phase))).toEqual(new Set(['download']));
+    expect(seen.at(-1)).toMatchObject({ loaded: v1.bytes, total: v1.bytes, phase: 'download' });
     expectMonotonic(seen);
 
     server.requests.length = 0;
