@@ -1,6 +1,12 @@
 export { decodeOnnx, encodeOnnx } from './codec.js';
 export { denseModelToOnnx, PRODUCER_NAME } from './dense-to-onnx.js';
 export { inspectOnnx, type OnnxModelInfo, type OnnxTensorInfo } from './inspect-onnx.js';
+export {
+  type MatmulChainFiles,
+  type MatmulChainOptions,
+  matmulChainReference,
+  writeMatmulChain,
+} from './matmul-chain.js';
 export { denseModelFromOnnx } from './onnx-to-dense.js';
 export type { GraphProto, IModelProto, ModelProto, NodeProto, TensorProto } from './proto.js';
 export { onnx } from './proto.js';

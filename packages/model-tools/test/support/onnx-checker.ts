@@ -14,6 +14,12 @@ onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
 print(onnx.__version__)
 `;
 
+// onnx.load brings in external data from the model's directory; checking the path as well makes the
+// checker verify each external location is a file inside that directory.
+const CHECK_FILE = `${CHECK}
+onnx.checker.check_model(sys.argv[1], full_check=True)
+`;
+
 function probe(): string | undefined {
   const result = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' });
   if (result.error) return `${PYTHON} is not there (${result.error.message}); apt-get install python3-onnx`;
@@ -31,9 +37,19 @@ export function checkWithOnnx(bytes: Uint8Array): void {
   try {
     const path = join(dir, 'model.onnx');
     writeFileSync(path, bytes);
-    const result = spawnSync(PYTHON, ['-c', CHECK, path], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`onnx checker rejected the model:\n${result.stderr}`);
+    runCheck(CHECK, path);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The same checks on a model file, with any external data files next to it. */
+export function checkOnnxFileWithOnnx(path: string): void {
+  if (onnxCheckerMissing) throw new Error(`the ONNX checker is the oracle here: ${onnxCheckerMissing}`);
+  runCheck(CHECK_FILE, path);
+}
+
+function runCheck(script: string, path: string): void {
+  const result = spawnSync(PYTHON, ['-c', script, path], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`onnx checker rejected the model:\n${result.stderr}`);
 }
