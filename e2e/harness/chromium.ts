@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright';
+import { type Browser, type BrowserContext, chromium } from 'playwright';
 
 /** Flags measured on these machines (see e2e/README.md). */
 export const CHROMIUM_ARGS = [
@@ -21,6 +21,26 @@ export function chromiumPath(): string {
   return path;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+}
+
+/**
+ * A browser with a profile on disk, as users have: IndexedDB values live in files. (A plain
+ * `newContext()` is off the record: its IndexedDB is in memory, and Chromium fails to read back
+ * hundreds of MB of large values there — "Failed to read large IndexedDB value".)
+ */
+export function launchPersistentChromium(
+  profileDir: string,
+  extraArgs: string[] = [],
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
 }

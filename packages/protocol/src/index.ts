@@ -60,8 +60,8 @@ export {
 } from './experiment.js';
 export {
   type Backend,
-  type ManifestSignature,
   type ExternalDataFile,
+  type ManifestSignature,
   type ModelArtifact,
   type ModelEntry,
   type ModelManifest,

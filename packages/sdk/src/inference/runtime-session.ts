@@ -1,6 +1,6 @@
-import type { ExternalData } from './model-content.js';
 import type { ModelFormat, TensorSpec } from '../models/manifest-types.js';
 import type { DeviceBackend, DeviceCandidate } from './backend-plan.js';
+import type { ExternalData } from './model-content.js';
 import type { Tensor } from './tensors.js';
 
 /** A loaded model on one backend of one runtime. */

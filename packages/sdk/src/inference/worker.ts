@@ -17,7 +17,8 @@ export type WorkerLoadRequest = Omit<LoadRequest, 'content'> & { upload: string 
 function takeUpload(upload: string): LoadRequest['content'] {
   const entry = uploads.get(upload);
   uploads.delete(upload);
-  if (!entry) throw new EdgewiseError('INTERNAL', `no bytes were uploaded as ${upload}; load the model again`);
+  if (!entry)
+    throw new EdgewiseError('INTERNAL', `no bytes were uploaded as ${upload}; load the model again`);
   const [model = new Uint8Array(0), ...rest] = entry.buffers;
   return memoryContent(
     model,
@@ -69,7 +70,10 @@ const api = {
     guarded(async () => {
       const target = uploads.get(upload)?.buffers[file];
       if (!target || offset + data.byteLength > target.byteLength) {
-        throw new EdgewiseError('INTERNAL', `a chunk of ${upload} does not fit its file; load the model again`);
+        throw new EdgewiseError(
+          'INTERNAL',
+          `a chunk of ${upload} does not fit its file; load the model again`,
+        );
       }
       target.set(data, offset);
     }),

@@ -42,7 +42,10 @@ export async function downloadFile(d: FileDownload): Promise<void> {
   const what = `The download of ${d.url}`;
   const retries = d.retries ?? 3;
   let partial = await d.cache.readPartial(d.key, d.file);
-  if (partial && (partial.url !== d.url || partial.chunkBytes !== d.chunkBytes || partial.bytes !== d.bytes)) {
+  if (
+    partial &&
+    (partial.url !== d.url || partial.chunkBytes !== d.chunkBytes || partial.bytes !== d.bytes)
+  ) {
     d.log?.('a stored partial download does not match this file; starting over', { url: d.url });
     await d.cache.dropChunks(d.key, d.file);
     partial = undefined;
@@ -96,7 +99,7 @@ export async function downloadFile(d: FileDownload): Promise<void> {
       });
       if (stored === d.bytes) break;
       if (received === declared) {
-        await d.cache.remove(d.key);
+        await dropFile(d);
         throw new EdgewiseError(
           'INTEGRITY',
           `${d.url} is ${startedAt + received} bytes, but the manifest says ${d.bytes}; the file or the manifest is wrong — republish them together.`,
@@ -127,7 +130,8 @@ export async function downloadFile(d: FileDownload): Promise<void> {
   }
   const actual = hash.hex();
   if (actual !== d.sha256) {
-    await d.cache.remove(d.key);
+    // This file only: the model's other files were checked on their own and stay for the next try.
+    await dropFile(d);
     throw new EdgewiseError(
       'INTEGRITY',
       `${d.url} has sha256 ${actual}, but the manifest says ${d.sha256}; it was not used. The file was corrupted or tampered with on the way: republish it or check the server and CDN.`,
@@ -136,6 +140,11 @@ export async function downloadFile(d: FileDownload): Promise<void> {
   }
   // Kept until the whole model is listed, so a reload skips this file and eviction counts it.
   await d.cache.writePartial({ ...partialRecord(d, stored, undefined, validator), done: true });
+}
+
+async function dropFile(d: FileDownload): Promise<void> {
+  await d.cache.removePartial(d.key, d.file);
+  await d.cache.dropChunks(d.key, d.file);
 }
 
 function partialRecord(
@@ -182,7 +191,7 @@ async function readChunks(
     received += value.byteLength;
     if (offset + filled + value.byteLength > d.bytes) {
       await reader.cancel();
-      await d.cache.remove(d.key);
+      await dropFile(d);
       throw new EdgewiseError(
         'INTEGRITY',
         `${d.url} is longer than the ${d.bytes} bytes the manifest says; it was refused — republish the file and manifest together.`,

@@ -3,8 +3,8 @@
  * the JSON Schema that model-tools and the server validate with.
  */
 export type {
-  ManifestSignature,
   ExternalDataFile,
+  ManifestSignature,
   ModelArtifact,
   ModelEntry,
   ModelFormat,

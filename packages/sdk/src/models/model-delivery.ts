@@ -30,7 +30,7 @@ export function manifestFiles(resolved: ResolvedModel): Omit<CachedFile, 'chunks
     { url, sha256: artifact.sha256, bytes: artifact.bytes },
     ...(artifact.externalData ?? []).map((d) => ({
       path: d.path,
-      url: new URL(d.url, url).href,
+      url: d.url,
       sha256: d.sha256,
       bytes: d.bytes,
     })),

@@ -1,14 +1,14 @@
 import { EdgewiseError } from '../errors.js';
+import { collectContent } from '../inference/model-content.js';
 import { Emitter, type Listener, type ModelStoreEventName } from './events.js';
 import { importPublicKey } from './manifest-signature.js';
 import { loadManifest } from './manifest-source.js';
 import type { ModelManifest, ModelVersion } from './manifest-types.js';
 import { type CachedModel, cacheKey, ModelCache } from './model-cache.js';
-import { collectContent } from '../inference/model-content.js';
 import { Delivery } from './model-delivery.js';
-import { browserEstimate } from './quota.js';
 import { requestPersistentStorage } from './persistent-storage.js';
 import { LoadProgress } from './progress.js';
+import { browserEstimate } from './quota.js';
 import { modelEntry, previousGoodVersions, resolveVersion, type VersionRequest } from './resolve.js';
 import { type RetryPolicy, raceAbort } from './retry.js';
 import { DEFAULT_STALL_MS, stallGuard } from './stall-guard.js';
@@ -191,7 +191,18 @@ export class ModelStore {
     version: string,
   ): ResolvedModel {
     const versionInfo = modelEntry(manifest, name).versions[version] as ModelVersion;
-    const { variantId, artifact } = pickVariant(name, version, versionInfo, options);
+    const picked = pickVariant(name, version, versionInfo, options);
+    const { variantId } = picked;
+    // Every URL in a manifest is relative to the manifest, external data files' too.
+    const artifact = picked.artifact.externalData
+      ? {
+          ...picked.artifact,
+          externalData: picked.artifact.externalData.map((d) => ({
+            ...d,
+            url: new URL(d.url, this.options.manifestUrl).href,
+          })),
+        }
+      : picked.artifact;
     return {
       name,
       version,

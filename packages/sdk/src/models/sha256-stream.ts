@@ -15,7 +15,9 @@ const K = new Int32Array([
   0xc67178f2,
 ]);
 
-const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+const INITIAL = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
 
 /** What `save()` returns: plain data, storable in IndexedDB or JSON. */
 export interface Sha256State {
@@ -72,7 +74,9 @@ export class Sha256Stream {
   /** The state between blocks; throws if bytes not filling a block are buffered. */
   save(): Sha256State {
     if (this.#buffered !== 0) {
-      throw new RangeError('save() needs a whole number of 64-byte blocks hashed; store chunks of 64·n bytes');
+      throw new RangeError(
+        'save() needs a whole number of 64-byte blocks hashed; store chunks of 64·n bytes',
+      );
     }
     return { h: [...this.#h], length: this.#length };
   }

@@ -37,7 +37,13 @@ function options(onProgress?: (p: Progress) => void): TestOptions {
     retries: 3,
     retryDelayMs: 1,
     // Every report, so the tests see each step (the SDK's default keeps 100 ms between them).
-    progress: new PhaseReporter('download', body.length, onProgress, new Map(), () => performance.now() * 1e6),
+    progress: new PhaseReporter(
+      'download',
+      body.length,
+      onProgress,
+      new Map(),
+      () => performance.now() * 1e6,
+    ),
   };
 }
 
@@ -189,7 +195,11 @@ describe('download', () => {
       download(`${server.url}/f`, { ...options(), sha256: sha256(body.map((b) => b ^ 1)) }),
     ).rejects.toMatchObject({ code: 'INTEGRITY', details: { actual: sha256(body) } });
     expect(await cache.partials()).toEqual([]);
-    await expect(cache.chunks({ ...({} as never), key: 'f@1.0.0#x', files: [{ url: '', sha256: '', bytes: 1, chunks: 1 }] }).next()).rejects.toMatchObject({ code: 'INTEGRITY' });
+    await expect(
+      cache
+        .chunks({ ...({} as never), key: 'f@1.0.0#x', files: [{ url: '', sha256: '', bytes: 1, chunks: 1 }] })
+        .next(),
+    ).rejects.toMatchObject({ code: 'INTEGRITY' });
   });
 
   it('refuses a body longer than the manifest says (INTEGRITY), without retrying', async () => {

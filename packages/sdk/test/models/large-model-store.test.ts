@@ -110,7 +110,7 @@ describe('ModelStore: external data', () => {
     expect(cached.externalData).toHaveLength(2);
   });
 
-  it('refuses a shard with one byte changed (INTEGRITY) and keeps nothing of the model', async () => {
+  it('refuses a shard with one byte changed (INTEGRITY): nothing is returned, and only that shard is fetched again', async () => {
     const bad = files['/big/model.onnx.data1'].slice();
     bad[1234]! ^= 0x01;
     server.files.set('/big/model.onnx.data1', { body: bad, ranges: true });
@@ -123,7 +123,13 @@ describe('ModelStore: external data', () => {
     });
     expect(failures).toEqual(['network model.onnx.data1']);
     expect(await s.cache.list()).toEqual([]);
-    expect((await s.cache.usage()).bytes).toBe(0);
+    // The files that passed their own check stay; the next load fetches only the bad one again.
+    expect((await s.cache.usage()).models).toMatchObject([{ complete: false, bytes: 310_000 }]);
+    server.files.set('/big/model.onnx.data1', { body: files['/big/model.onnx.data1'], ranges: true });
+    server.requests.length = 0;
+    const fixed = await store().fetchModel('big');
+    expect(sha(fixed.externalData[1]!.data)).toBe(sha(files['/big/model.onnx.data1']));
+    expect(modelRequests()).toEqual(['GET /big/model.onnx.data1']);
   });
 
   it('resumes in a new store (a reload) where the last one stopped, fetching only the missing bytes', async () => {

@@ -97,7 +97,11 @@ describe('ModelCache', () => {
     const done = entry('1.0.0', 100, 50);
     await write(cache, done, new Uint8Array(100), new Set(), noLog);
     const key = cacheKey('big', '1.0.0', 'b'.repeat(64));
-    await cache.putChunk(key, 0, 0, new Uint8Array(64), { protect: new Set(), onEvicted: noLog, bytes: 1000 });
+    await cache.putChunk(key, 0, 0, new Uint8Array(64), {
+      protect: new Set(),
+      onEvicted: noLog,
+      bytes: 1000,
+    });
     await cache.writePartial({
       key,
       model: { name: 'big', version: '1.0.0', variantId: 'base', format: 'onnx', quantization: 'fp32' },
