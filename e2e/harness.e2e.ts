@@ -12,6 +12,8 @@ interface PageReport {
   sharedArrayBuffer: boolean;
   page: BackendCapabilities;
   worker: BackendCapabilities;
+  /** The WebGPU adapter's features read directly in the page and in the worker (null: no adapter). */
+  gpu: Record<'page' | 'worker', { shaderF16: boolean; features: string[] } | null>;
 }
 
 async function report(page: Page, url: string): Promise<PageReport> {
@@ -56,6 +58,13 @@ describe('e2e harness: headless Chromium on these machines', () => {
       // --enable-unsafe-webgpu gives SwiftShader here; a real GPU adapter is fine too.
       expect(caps.webgpu.available, caps.webgpu.reason).toBe(true);
       expect(caps.webgpu.adapter?.architecture).toBeTruthy();
+    }
+    // detectBackends() reads shader-f16 as adapter.features.has('shader-f16') does, in page and worker
+    // (SwiftShader's answer is recorded in e2e/artifacts/capabilities.json and e2e/README.md).
+    for (const where of ['page', 'worker'] as const) {
+      const direct = r.gpu[where];
+      expect(direct, `${where}: no adapter measured directly`).not.toBeNull();
+      expect(r[where].webgpu.shaderF16, where).toBe(direct?.shaderF16);
     }
     await page.close();
   });

@@ -40,7 +40,7 @@ describe('placement in a Chromium worker: the variant follows the backend', () =
     }
     const real = JSON.parse(await readFile(join(demoModels, 'manifest.json'), 'utf8')) as ModelManifest;
     const v1 = structuredClone(real.models.iris!.versions['1.0.0']) as ModelVersion;
-    // A real fp16 file of the same model, as model-tools writes it, for WebGPU only.
+    // A real fp16 file of the same model, as model-tools writes it, for WebGPU (with shader-f16) only.
     const fp32 = new Uint8Array(await readFile(join(demoModels, 'iris/1.0.0/iris.fp32.onnx')));
     const fp16 = convertFloat16(fp32).bytes;
     await writeFile(join(variants, 'iris.fp16.onnx'), fp16);
@@ -97,6 +97,7 @@ describe('placement in a Chromium worker: the variant follows the backend', () =
       await ew.close();
       return {
         webgpu: caps.webgpu.available,
+        shaderF16: caps.webgpu.shaderF16,
         description,
         notices,
         probs: Array.from(out.probabilities!.data as Float32Array),
@@ -106,8 +107,10 @@ describe('placement in a Chromium worker: the variant follows the backend', () =
     const requested = server.requests.slice(before);
 
     expect(result.webgpu).toBe(true);
+    // WebGPU gets the fp16 file only on an adapter with shader-f16; SwiftShader has none, so it gets
+    // the fp32 base file instead (a real GPU with shader-f16 gets the fp16 one).
     expect(requested.filter((p) => p.endsWith('.onnx'))).toEqual([
-      '/variants/iris.fp16.onnx',
+      result.shaderF16 ? '/variants/iris.fp16.onnx' : '/models/iris/1.0.0/iris.fp32.onnx',
       '/models/iris/1.0.0/iris.int8.onnx',
     ]);
     expect(requested).toContain('/wasm-only/ort.min.mjs');

@@ -315,9 +315,12 @@ export class Edgewise {
   async load(name: string, options: LoadOptions = {}): Promise<Model> {
     this.#checkOpen();
     const store = this.#requireStore('load()');
+    // Whether WebGPU can run fp16 files: the variant pick keeps them off an adapter without shader-f16.
+    const { shaderF16 } = (await this.capabilities()).webgpu;
     const open = (arm: Assignment | undefined, hooks: ModelHooks = {}) =>
       this.#open(
         manifestFiles(store, arm?.model ?? name, {
+          shaderF16,
           ...versionRequest(options, arm),
           ...(arm?.variant ? { variant: arm.variant } : options.variant ? { variant: options.variant } : {}),
           ...(options.format ? { format: options.format } : {}),

@@ -71,7 +71,7 @@ export function planBackends(
         candidates.push({
           backend,
           threads,
-          reason: `WebGPU adapter ${a ? name : 'available'}${caps.webgpu.software ? ' (software, as asked)' : ''}`,
+          reason: `WebGPU adapter ${a ? name : 'available'}${caps.webgpu.software ? ' (software, as asked)' : ''}${f16Note(caps.webgpu.shaderF16)}`,
         });
       } else skipped.push({ backend, reason: caps.webgpu.reason });
     } else if (backend === 'wasm') {
@@ -88,4 +88,15 @@ export function planBackends(
     }
   }
   return { candidates, skipped };
+}
+
+/**
+ * What the adapter's shader-f16 means for the file WebGPU gets (the variant pick follows it: see
+ * `VariantRequest.shaderF16`); nothing where it was not probed.
+ */
+function f16Note(shaderF16: boolean | undefined): string {
+  if (shaderF16 === undefined) return '';
+  return shaderF16
+    ? ', has shader-f16: fp16 files run on it'
+    : ', no shader-f16 on this adapter: an fp32 (or other non-fp16) file instead of fp16';
 }

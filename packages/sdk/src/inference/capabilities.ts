@@ -9,6 +9,12 @@ export interface BackendCapabilities {
      * fallback adapter): models run 25–150× slower there than on WASM, so it is never a default.
      */
     software?: boolean;
+    /**
+     * The adapter has the `shader-f16` feature (f16 in WGSL): onnxruntime-web's WebGPU EP needs it to
+     * run fp16 model files, so without it the file pick keeps fp16 files off WebGPU. Set when
+     * `available`; undefined where nothing was probed.
+     */
+    shaderF16?: boolean;
   };
   wasm: { available: boolean; reason: string };
   simd: { available: boolean; reason: string };
@@ -74,11 +80,13 @@ async function detectWebGpu(): Promise<BackendCapabilities['webgpu']> {
     const device = await adapter.requestDevice();
     device.destroy();
     const software = isSoftwareAdapter(adapter);
+    const shaderF16 = hasShaderF16(adapter);
     return {
       available: true,
-      reason: `adapter ${info.vendor || 'unknown'}/${info.architecture || 'unknown'} gave a device${software ? ' (a software renderer)' : ''}`,
+      reason: `adapter ${info.vendor || 'unknown'}/${info.architecture || 'unknown'} gave a device${software ? ' (a software renderer)' : ''}, ${shaderF16 ? 'with' : 'without'} shader-f16`,
       adapter: { vendor: info.vendor, architecture: info.architecture, description: info.description },
       software,
+      shaderF16,
     };
   } catch (error) {
     return { available: false, reason: `WebGPU device request failed: ${String(error)}` };
@@ -89,6 +97,8 @@ interface AdapterLike {
   info?: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean };
   /** Older browsers put the flag on the adapter itself. */
   isFallbackAdapter?: boolean;
+  /** The adapter's optional features (a GPUSupportedFeatures set); missing on very old browsers. */
+  features?: { has(name: string): boolean };
   requestDevice(): Promise<{ destroy(): void }>;
 }
 
@@ -98,6 +108,11 @@ interface GpuLike {
 
 /** CPU renderers by the names their adapters report (Chromium's SwiftShader, Mesa's llvmpipe, …). */
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
+
+/** Whether the adapter can run f16 shaders, which fp16 model files need on WebGPU. */
+export function hasShaderF16(adapter: AdapterLike): boolean {
+  return adapter.features?.has('shader-f16') === true;
+}
 
 export function isSoftwareAdapter(adapter: AdapterLike): boolean {
   if (adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true) return true;

@@ -12,6 +12,12 @@ export interface VariantRequest {
   format?: ModelFormat;
   /** Force a file by id ('base', 'int8', 'tflite-int8', ...); skips the rule. */
   variant?: string;
+  /**
+   * Whether this device's WebGPU adapter has `shader-f16` (`BackendCapabilities.webgpu.shaderF16`).
+   * onnxruntime-web runs fp16 files on WebGPU only with it, so `false` keeps fp16 files off the
+   * webgpu backend (WASM still runs them); `true` or unknown leaves fp16 first for WebGPU.
+   */
+  shaderF16?: boolean | undefined;
 }
 
 export interface PickedVariant {
@@ -40,6 +46,8 @@ const QUANTIZATION_RANK: Record<Backend | 'any', Quantization[]> = {
  * 4. Without a format request, files of the base file's format beat the others.
  * 5. Then the backend's place in the file's `backends` list, then the backend's quantization rank.
  * 6. Ties go to the base file, then to the order of `variants`.
+ * Whatever the rule, WebGPU without `shader-f16` (`shaderF16: false`) gets no fp16 ONNX file, not even
+ * a forced one: the error says so, and placement moves on to the next backend (WASM runs fp16 files).
  */
 export function pickVariant(
   name: string,
@@ -63,17 +71,26 @@ export function pickVariant(
         `Variant '${request.variant}' of ${name}@${version} is ${found.artifact.format}, not ${request.format}; drop one of the two options.`,
       );
     }
+    if (noF16(request) && needsShaderF16(found.artifact)) {
+      throw noShaderF16(name, version, `the forced variant '${found.variantId}' is fp16`, request);
+    }
     return found;
   }
   const backend = request.backend;
   const rank = QUANTIZATION_RANK[backend ?? 'any'];
-  const scored = all
+  const suitable = all
     .map((c, order) => ({ c, order }))
     .filter(({ c }) => request.format === undefined || c.artifact.format === request.format)
     .filter(
       ({ c }) =>
         backend === undefined || c.artifact.backends === undefined || c.artifact.backends.includes(backend),
-    )
+    );
+  const runnable = noF16(request) ? suitable.filter(({ c }) => !needsShaderF16(c.artifact)) : suitable;
+  if (runnable.length === 0 && suitable.length > 0) {
+    const files = suitable.map(({ c }) => `'${c.variantId}'`).join(', ');
+    throw noShaderF16(name, version, `its only files for webgpu are fp16 (${files})`, request);
+  }
+  const ranked = runnable
     .map(({ c, order }) => {
       const position = backend === undefined ? -1 : (c.artifact.backends?.indexOf(backend) ?? -1);
       const quant = rank.indexOf(c.artifact.quantization);
@@ -89,7 +106,7 @@ export function pickVariant(
       };
     })
     .sort((a, b) => compareKeys(a.key, b.key));
-  const best = scored[0];
+  const best = ranked[0];
   if (!best) {
     const wanted = [request.format && `format ${request.format}`, backend && `backend ${backend}`]
       .filter(Boolean)
@@ -106,6 +123,25 @@ export function pickVariant(
     );
   }
   return best.c;
+}
+
+/** WebGPU without shader-f16: onnxruntime-web cannot run an fp16 file there. */
+function noF16(request: VariantRequest): boolean {
+  return request.backend === 'webgpu' && request.shaderF16 === false;
+}
+
+/** An fp16 ONNX file: onnxruntime-web's WebGPU EP runs its f16 tensors in f16 shaders. */
+function needsShaderF16(artifact: ModelArtifact): boolean {
+  return artifact.format === 'onnx' && artifact.quantization === 'fp16';
+}
+
+/** A `noMatchingFile` error, so placement skips WebGPU for this model and moves on to WASM. */
+function noShaderF16(name: string, version: string, what: string, request: VariantRequest): EdgewiseError {
+  return new EdgewiseError(
+    'VERSION_NOT_FOUND',
+    `no shader-f16 on this WebGPU adapter, and for ${name}@${version} ${what}: onnxruntime-web runs fp16 files on WebGPU only with shader-f16; WASM can run them`,
+    { details: { name, version, ...request, noMatchingFile: true, shaderF16: false } },
+  );
 }
 
 function candidates(info: ModelVersion): PickedVariant[] {

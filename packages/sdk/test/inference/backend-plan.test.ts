@@ -101,3 +101,22 @@ describe('software WebGPU adapters', () => {
     expect(plan.candidates[0]!.reason).toMatch(/software, as asked/);
   });
 });
+
+describe('the WebGPU reason and shader-f16', () => {
+  const withF16 = (shaderF16: boolean): BackendCapabilities => {
+    const c = caps({ webgpu: true });
+    return { ...c, webgpu: { ...c.webgpu, shaderF16 } };
+  };
+
+  it('says fp16 files run on an adapter with shader-f16', () => {
+    const [webgpu] = planPlacement(withF16(true), { remote: false }).candidates;
+    expect(webgpu!.reason).toBe('WebGPU adapter google/swiftshader, has shader-f16: fp16 files run on it');
+  });
+
+  it('says why WebGPU gets no fp16 file on an adapter without it', () => {
+    const [webgpu] = planPlacement(withF16(false), { remote: false }).candidates;
+    expect(webgpu!.reason).toBe(
+      'WebGPU adapter google/swiftshader, no shader-f16 on this adapter: an fp32 (or other non-fp16) file instead of fp16',
+    );
+  });
+});

@@ -10,7 +10,7 @@ import { memoryKeyValueStore } from '../../src/experiments/key-value-store.js';
 import { measuredPlan } from '../../src/inference/backend-race.js';
 import type { BackendCapabilities } from '../../src/inference/capabilities.js';
 import { InferenceEngine } from '../../src/inference/engine.js';
-import type { EngineEvent } from '../../src/inference/engine-types.js';
+import type { EngineEvent, InferenceHost, LoadRequest } from '../../src/inference/engine-types.js';
 import { type ModelFiles, place, planPlacement } from '../../src/inference/placement.js';
 import { RemoteHost } from '../../src/inference/remote-host.js';
 import type { ModelManifest, ModelVersion } from '../../src/models/manifest-types.js';
@@ -216,5 +216,139 @@ describe('placement: the variant follows the backend', () => {
     expect(server.requests.slice(requests).filter((r) => r.endsWith('.onnx'))).toEqual([]);
     const elsewhere = await measuredPlan(request, { memory, device: 'another-device', budgetMs: 100 });
     expect(elsewhere.candidates[0]!.reason).not.toMatch(/remembered/);
+  });
+});
+
+describe('placement: shader-f16 decides whether WebGPU gets the fp16 file', () => {
+  let server: ModelServer;
+  let engine: InferenceEngine;
+  let fp16: Uint8Array;
+  const gpu = (shaderF16: boolean): BackendCapabilities => ({
+    ...withWebGpu,
+    webgpu: { ...withWebGpu.webgpu, shaderF16 },
+  });
+  /** A device host that loads any file on the first backend it is given (a WebGPU that works). */
+  const accepting = (): InferenceHost & { loads: LoadRequest[] } => {
+    const loads: LoadRequest[] = [];
+    return {
+      loads,
+      async load(_id, request) {
+        loads.push(request);
+        const [first] = request.candidates;
+        return {
+          backend: first!.backend,
+          reason: first!.reason,
+          threads: 1,
+          runtime: 'fake',
+          inputs: [],
+          outputs: [],
+          failed: [],
+        };
+      },
+      run: async () => ({}),
+      runMany: async () => [],
+      dispose: async () => {},
+      onEvent: () => {},
+      close: async () => {},
+    };
+  };
+
+  /** iris 1.0.0 as fp32 base + an fp16 variant, or (onlyFp16) one fp16 file for every backend. */
+  async function serve(onlyFp16: boolean): Promise<ModelStore> {
+    const real = realManifest();
+    const v1 = structuredClone(real.models.iris?.versions['1.0.0']) as ModelVersion;
+    const file = {
+      url: 'iris/1.0.0/iris.fp16.onnx',
+      format: 'onnx' as const,
+      sha256: createHash('sha256').update(fp16).digest('hex'),
+      bytes: fp16.byteLength,
+      quantization: 'fp16' as const,
+    };
+    if (onlyFp16) {
+      delete v1.variants;
+      delete v1.backends;
+      Object.assign(v1, file);
+    } else v1.variants = { fp16: file };
+    const manifest: ModelManifest = {
+      schemaVersion: 1,
+      generatedAt: real.generatedAt,
+      models: { iris: { channels: { stable: '1.0.0' }, versions: { '1.0.0': v1 } } },
+    };
+    server.files.set('/models/iris/1.0.0/iris.fp16.onnx', { body: fp16 });
+    server.files.set('/models/manifest.json', { body: new TextEncoder().encode(JSON.stringify(manifest)) });
+    return new ModelStore({ manifestUrl: `${server.url}/models/manifest.json`, storage: memoryStorage() });
+  }
+
+  beforeEach(async () => {
+    server = await startModelServer(modelsRoot);
+    fp16 = convertFloat16(new Uint8Array(await readFile(`${modelsRoot}iris/1.0.0/iris.fp32.onnx`))).bytes;
+    engine = new InferenceEngine();
+  });
+
+  afterEach(async () => {
+    await engine.close();
+    await server.close();
+  });
+
+  it('gives WebGPU with shader-f16 the fp16 file, and says so', async () => {
+    const store = await serve(false);
+    const host = accepting();
+    const placed = await place({
+      id: 'f1',
+      plan: planPlacement(gpu(true), { remote: false }),
+      files: manifestFiles(store, 'iris', { shaderF16: true }),
+      hosts: { device: host },
+      runtimeBaseUrl: 'file:///',
+    });
+    expect(placed.loaded.backend).toBe('webgpu');
+    expect(placed.file).toMatchObject({ variant: 'fp16', quantization: 'fp16' });
+    expect(placed.backendReason).toMatch(/has shader-f16: fp16 files run on it/);
+  });
+
+  it('gives WebGPU without shader-f16 the fp32 file instead, and says why', async () => {
+    const store = await serve(false);
+    const host = accepting();
+    const placed = await place({
+      id: 'f2',
+      plan: planPlacement(gpu(false), { remote: false }),
+      files: manifestFiles(store, 'iris', { shaderF16: false }),
+      hosts: { device: host },
+      runtimeBaseUrl: 'file:///',
+    });
+    expect(placed.loaded.backend).toBe('webgpu');
+    expect(placed.file).toMatchObject({ variant: undefined, quantization: 'fp32' });
+    expect(placed.backendReason).toMatch(/no shader-f16 on this adapter: an fp32 .*instead of fp16/);
+    expect(server.requests.filter((r) => r.endsWith('.onnx'))).toEqual([
+      'GET /models/iris/1.0.0/iris.fp32.onnx',
+    ]);
+  });
+
+  it('skips WebGPU for an fp16-only version without shader-f16, and runs the fp16 file on WASM', async () => {
+    const store = await serve(true);
+    const notices: EngineEvent[] = [];
+    const placed = await place({
+      id: 'f3',
+      plan: planPlacement(gpu(false), { remote: false }),
+      files: manifestFiles(store, 'iris', { shaderF16: false }),
+      hosts: { device: engine },
+      runtimeBaseUrl: 'file:///',
+      onFallback: (event) => notices.push(event),
+    });
+    expect(placed.loaded.backend).toBe('wasm');
+    expect(placed.file).toMatchObject({ quantization: 'fp16' });
+    expect(placed.backendReason).toMatch(
+      /^WebAssembly, .*\(after webgpu failed: no shader-f16 on this WebGPU adapter, and for iris@1\.0\.0 its only files for webgpu are fp16/,
+    );
+    // WebGPU never downloaded or tried the file: one download, for WASM.
+    expect(server.requests.filter((r) => r.endsWith('.onnx'))).toEqual([
+      'GET /models/iris/1.0.0/iris.fp16.onnx',
+    ]);
+    expect(notices).toEqual([expect.objectContaining({ from: 'webgpu', to: 'wasm' })]);
+    const out = await placed.host.run('f3', {
+      input: { data: Float32Array.from(expected.inputs[0]!), dims: [1, 4] },
+    });
+    Array.from(out.probabilities!.data as Float32Array).forEach((p, j) => {
+      expect(p).toBeCloseTo(expected.outputs.fp32![0]![j]!, 2);
+    });
   });
 });

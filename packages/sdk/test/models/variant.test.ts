@@ -120,3 +120,66 @@ describe('pickVariant rule on made-up versions', () => {
     expect(() => pickVariant('m', '1', v, { format: 'tflite' })).toThrow(EdgewiseError);
   });
 });
+
+describe('pickVariant and shader-f16 on WebGPU', () => {
+  const both = () => version({ fp16: artifact({ quantization: 'fp16' }) });
+  const onlyFp16 = () => version(undefined, { quantization: 'fp16' });
+
+  it('keeps fp16 first for WebGPU with shader-f16 (and when it is unknown)', () => {
+    expect(pickVariant('m', '1', both(), { backend: 'webgpu', shaderF16: true }).variantId).toBe('fp16');
+    expect(pickVariant('m', '1', both(), { backend: 'webgpu' }).variantId).toBe('fp16');
+  });
+
+  it('gives WebGPU the fp32 file instead of fp16 without shader-f16', () => {
+    const picked = pickVariant('m', '1', both(), { backend: 'webgpu', shaderF16: false });
+    expect(picked.variantId).toBe('base');
+    expect(picked.artifact.quantization).toBe('fp32');
+  });
+
+  it('takes the next-ranked file, not only fp32: int4 beats int8 for WebGPU', () => {
+    const v = version(
+      { int4: artifact({ quantization: 'int4' }), int8: artifact({ quantization: 'int8' }) },
+      { quantization: 'fp16' },
+    );
+    expect(pickVariant('m', '1', v, { backend: 'webgpu', shaderF16: false }).variantId).toBe('int4');
+  });
+
+  it('leaves WASM and the server alone: they run fp16 ONNX files without any GPU feature', () => {
+    expect(pickVariant('m', '1', onlyFp16(), { backend: 'wasm', shaderF16: false }).variantId).toBe('base');
+    expect(pickVariant('m', '1', onlyFp16(), { backend: 'remote', shaderF16: false }).variantId).toBe('base');
+  });
+
+  it('has no file for WebGPU when the version has only fp16 files, and says why (noMatchingFile)', () => {
+    let error: unknown;
+    try {
+      pickVariant('m', '1', onlyFp16(), { backend: 'webgpu', shaderF16: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EdgewiseError);
+    expect((error as EdgewiseError).code).toBe('VERSION_NOT_FOUND');
+    expect((error as EdgewiseError).details).toMatchObject({ noMatchingFile: true, shaderF16: false });
+    expect((error as Error).message).toMatch(
+      /no shader-f16 on this WebGPU adapter, and for m@1 its only files for webgpu are fp16 \('base'\).*WASM can run them/,
+    );
+  });
+
+  it('refuses a forced fp16 variant on WebGPU without shader-f16, the same way', () => {
+    expect(() =>
+      pickVariant('m', '1', both(), { variant: 'fp16', backend: 'webgpu', shaderF16: false }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'VERSION_NOT_FOUND',
+        message: expect.stringMatching(/forced variant 'fp16' is fp16/),
+      }) as unknown as Error,
+    );
+    expect(
+      pickVariant('m', '1', both(), { variant: 'fp16', backend: 'wasm', shaderF16: false }).variantId,
+    ).toBe('fp16');
+  });
+
+  it('keeps fp16 TFLite files: only onnxruntime-web needs shader-f16 for them', () => {
+    const v = version(undefined, { format: 'tflite', quantization: 'fp16' });
+    expect(pickVariant('m', '1', v, { backend: 'webgpu', shaderF16: false }).variantId).toBe('base');
+  });
+});
