@@ -37,6 +37,14 @@ What the figures mean:
   bundler would; the runtimes are not in it (the worker imports them on first use).
 - Server goals: the server issue's own figures are not in this repository; the targets in
   \`bench/goals.ts\` are working ones.
+- Storage (\`bench/storage-chunks.ts\`, \`npx tsx bench/storage-chunks.ts\` alone): a 256 MiB file stored
+  as 1, 4 and 16 MiB chunks in IndexedDB (one record and one transaction per chunk) and in OPFS
+  (\`createWritable()\` from the page, \`FileSystemSyncAccessHandle\` in a worker), then read back, in a
+  persistent profile on disk (Playwright's contexts keep storage in memory); reads follow the writes,
+  so they may come from the OS page cache. Also what a page closed mid-write leaves behind.
+- \`bench/heap-sampler.ts\` (not a row; for benches that load big models): peak JS memory of a page and
+  its dedicated workers over CDP, ArrayBuffers and WebAssembly.Memory included;
+  \`npx tsx bench/heap-sampler-check.ts\` shows what it sees.
 
 ## Reproduce
 

@@ -22,6 +22,7 @@ import { closingNote, formatTable } from './report.js';
 import { assignmentRows, bundleRows, precisionRows, serverRows, startupRows } from './rows.js';
 import { runServerLoad } from './server.js';
 import { runStartup, summarizeStartup } from './startup.js';
+import { runStorageChunks, type StorageResults, storageRows } from './storage-chunks.js';
 
 const began = Date.now();
 const log = (message: string) => console.log(`[${((Date.now() - began) / 1000).toFixed(0)} s] ${message}`);
@@ -118,6 +119,7 @@ let startup: ReturnType<typeof summarizeStartup>;
 let startupSamples: Awaited<ReturnType<typeof runStartup>>;
 let pageDownloads: Awaited<ReturnType<typeof downloads>>;
 let assignment: { node: number; chromium: number };
+let storage: StorageResults;
 try {
   for (const c of cases) {
     const page = await openBenchPage(browser, server.url);
@@ -156,6 +158,10 @@ try {
   assignment = await runAssignment(assignPage, assignArm, 5, 100_000);
   await assignPage.close();
   log('assignment');
+
+  // A 256 MiB file as chunks in IndexedDB and OPFS, in its own profile on disk (bench/storage-chunks.ts).
+  storage = await runStorageChunks(browser, server.url);
+  log('storage: IndexedDB vs OPFS chunks');
 } finally {
   await browser.close();
   await server.close();
@@ -185,6 +191,7 @@ const rows: Row[] = [
   ...ocrRows(ocrResults),
   ...startupRows(startup!, runtimeBytes),
   ...assignmentRows(assignment!),
+  ...storageRows(storage!),
   ...bundleRows(entry, shaken, modules, pageDownloads!),
   ...serverRows(serverFigures),
 ];
@@ -215,6 +222,7 @@ const raw = {
   startup: { summary: startup!, samples: startupSamples! },
   bundle: { entry, treeShaken: shaken, modules: modules.slice(0, 20), pageDownloads: pageDownloads! },
   assignment: assignment!,
+  storage: storage!,
   server: serverFigures,
 };
 await writeFile(file, `${JSON.stringify(raw, null, 2)}\n`);
