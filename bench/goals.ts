@@ -40,6 +40,9 @@ export const GOALS = {
   computeBoundVsDirect: { op: '<=', limit: 1.03, label: '≤ 1.03× direct' },
   batchVsDirect: { op: '>=', limit: 0.95, label: '≥ 0.95× direct' },
   cachedVsMemory: { op: '<=', limit: 1.5, label: '≤ 1.5× from memory' },
+  // Issue 21: a 300 MB model never sits whole on the main thread; the worker holds about one copy.
+  largeModelMainThread: { op: '<=', limit: 0.1, label: '< 10% of the model' },
+  largeModelWorker: { op: '<=', limit: 1.5, label: '≤ 1.5× the model' },
   sdkGzipKb: { op: '<=', limit: 15, label: '≤ 15 KB gzip' },
   // The server issue's figures are not in this repository; these are the bench's working targets.
   serverEventsPerSecond: { op: '>=', limit: 1000, label: '≥ 1,000 events/s' },

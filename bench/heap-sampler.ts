@@ -133,11 +133,26 @@ export class WorkerChannel {
     return channel;
   }
 
-  /** Calls a CDP method in one worker; rejects if the worker has gone. */
+  /**
+   * Calls a CDP method in one worker; rejects if the worker has gone, or does not answer within 5 s
+   * (a worker terminated between two samples may never answer, nor be reported detached at once).
+   */
   call<T>(sessionId: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        const w = this.workers.get(sessionId);
+        if (w) w.gone = true;
+        reject(new Error(`worker ${sessionId} did not answer ${method}`));
+      }, 5_000);
+      const done =
+        <A extends unknown[]>(f: (...a: A) => void) =>
+        (...a: A) => {
+          clearTimeout(timer);
+          f(...a);
+        };
+      this.pending.set(id, { resolve: done(resolve as (v: unknown) => void), reject: done(reject) });
       this.session
         .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
         .catch((error: Error) => {

@@ -280,3 +280,83 @@ describe('a small storage quota', () => {
     }
   });
 });
+
+describe('the inference worker', () => {
+  it('ends when the last model is disposed, and is replaced after recycleWorkerAfterLoads with the models moved', async () => {
+    const context = await persistentContext();
+    try {
+      const page = await openPage(context);
+      const started: string[] = [];
+      const closed: string[] = [];
+      // The SDK's inference worker (its runtime's own thread workers come and go with it).
+      page.on('worker', (worker) => {
+        if (!worker.url().includes('/sdk/assets/worker-')) return;
+        started.push(worker.url());
+        worker.on('close', () => closed.push(worker.url()));
+      });
+      const dims = {
+        quotaA: models.quotaA!.options.dim,
+        quotaB: models.quotaB!.options.dim,
+        quotaC: models.quotaC!.options.dim,
+      };
+      const figures1 = await page.evaluate(async (dims) => {
+        const w = window as unknown as SdkWindow;
+        const ew = await w.edgewise.Edgewise.create({
+          manifestUrl: '/large/quota-manifest.json',
+          userId: 'worker-user',
+          backends: ['wasm'],
+        });
+        const model = await ew.load('quotaA');
+        await model.predict({ input: new Float32Array(dims.quotaA) });
+        await model.dispose();
+        w.ew = ew;
+      }, dims);
+      expect(figures1).toBeUndefined();
+      await expect.poll(() => closed.length, { timeout: 10_000 }).toBe(1);
+      expect(started).toHaveLength(1);
+
+      const outputs = await page.evaluate(async (dims) => {
+        const w = window as unknown as SdkWindow;
+        const ew = await w.edgewise.Edgewise.create({
+          manifestUrl: '/large/quota-manifest.json',
+          userId: 'worker-user',
+          backends: ['wasm'],
+          recycleWorkerAfterLoads: 2,
+        });
+        const notices: string[] = [];
+        ew.on((n) => {
+          if (n.type === 'worker-restarted') notices.push(`${n.reason} crashed=${String(n.crashed)}`);
+        });
+        const a = await ew.load('quotaA');
+        const b = await ew.load('quotaB');
+        const first = Array.from(
+          (
+            (await a.predict({ input: new Float32Array(dims.quotaA).fill(0.5) })) as Record<
+              string,
+              { data: Float32Array }
+            >
+          ).output!.data.slice(0, 4),
+        );
+        const c = await ew.load('quotaC');
+        await c.predict({ input: new Float32Array(dims.quotaC).fill(0.5) });
+        // A and B moved to the new worker: they still answer, the same as before.
+        const again = Array.from(
+          (
+            (await a.predict({ input: new Float32Array(dims.quotaA).fill(0.5) })) as Record<
+              string,
+              { data: Float32Array }
+            >
+          ).output!.data.slice(0, 4),
+        );
+        await b.predict({ input: new Float32Array(dims.quotaB) });
+        return { first, again, notices };
+      }, dims);
+      expect(outputs.again).toEqual(outputs.first);
+      expect(outputs.notices).toEqual(['recycled after 2 loads crashed=false']);
+      expect(started).toHaveLength(3);
+      await expect.poll(() => closed.length, { timeout: 10_000 }).toBe(2);
+    } finally {
+      await context.close();
+    }
+  });
+});
