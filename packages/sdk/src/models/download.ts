@@ -182,7 +182,12 @@ async function readChunks(
   if (!response.body) throw new TransientError('the response has no body');
   const reader = response.body.getReader();
   let offset = from;
-  let chunk = new Uint8Array(Math.min(d.chunkBytes, d.bytes - offset));
+  // One buffer for every full chunk: storage has copied the bytes once `set` settles (IndexedDB
+  // clones the value in put()), so the main thread holds one chunk, not one per chunk until a GC.
+  const reused = new Uint8Array(Math.min(d.chunkBytes, d.bytes - offset));
+  const next = () =>
+    d.bytes - offset >= reused.byteLength ? reused : new Uint8Array(Math.max(0, d.bytes - offset));
+  let chunk = reused;
   let filled = 0;
   let received = 0;
   for (;;) {
@@ -208,7 +213,7 @@ async function readChunks(
         await store(chunk);
         offset += filled;
         filled = 0;
-        chunk = new Uint8Array(Math.min(d.chunkBytes, d.bytes - offset));
+        chunk = next();
       }
     }
     d.onBytes?.(offset + filled);

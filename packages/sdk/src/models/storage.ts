@@ -6,7 +6,11 @@ import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
  */
 export interface ModelStorage {
   get(key: string): Promise<unknown>;
-  /** Rejects with a DOMException named 'QuotaExceededError' when the origin is out of space. */
+  /**
+   * Stores a copy of `value`, taken by the time the returned promise settles (IndexedDB's put()
+   * clones it): the caller may then reuse its buffer. Rejects with a DOMException named 'QuotaExceededError' when the
+   * origin is out of space.
+   */
   set(key: string, value: unknown): Promise<void>;
   del(key: string): Promise<void>;
   keys(): Promise<string[]>;
@@ -43,7 +47,7 @@ export function memoryStorage(): ModelStorage {
   return {
     get: async (key) => entries.get(key),
     set: async (key, value) => {
-      entries.set(key, value);
+      entries.set(key, value instanceof Uint8Array ? value.slice() : value);
     },
     del: async (key) => {
       entries.delete(key);
