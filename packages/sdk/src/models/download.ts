@@ -1,6 +1,7 @@
 import { EdgewiseError } from '../errors.js';
 import type { CachedModel, ModelCache, PartialFile } from './model-cache.js';
 import { backoffDelay, type RetryPolicy, sleep, throwIfAborted } from './retry.js';
+import { sha256Hex } from './sha256.js';
 import { Sha256Stream } from './sha256-stream.js';
 
 /** 4 MiB: see docs/large-models.md for the measurements behind it. A multiple of 64 (SHA-256 blocks). */
@@ -38,7 +39,7 @@ class TransientError extends Error {}
  * digest is checked against the manifest before the file counts as stored: on a mismatch every
  * chunk is dropped and INTEGRITY thrown.
  */
-export async function downloadFile(d: FileDownload): Promise<void> {
+export async function downloadFile(d: FileDownload): Promise<{ chunkSha256: string[] }> {
   const what = `The download of ${d.url}`;
   const retries = d.retries ?? 3;
   let partial = await d.cache.readPartial(d.key, d.file);
@@ -50,19 +51,24 @@ export async function downloadFile(d: FileDownload): Promise<void> {
     await d.cache.dropChunks(d.key, d.file);
     partial = undefined;
   }
-  if (partial?.done && partial.sha256 === d.sha256) {
+  if (partial?.done && partial.sha256 === d.sha256 && partial.chunkSha256) {
     d.onBytes?.(d.bytes);
-    return;
+    return { chunkSha256: partial.chunkSha256 };
   }
-  let stored = partial?.hash ? partial.stored : 0;
-  let hash = partial?.hash ? Sha256Stream.restore(partial.hash) : new Sha256Stream();
+  const resumable = partial?.hash !== undefined && partial.chunkSha256 !== undefined;
+  let stored = resumable ? (partial?.stored ?? 0) : 0;
+  let hash = resumable && partial?.hash ? Sha256Stream.restore(partial.hash) : new Sha256Stream();
   let validator = partial?.validator;
+  // Each stored chunk's own digest, by WebCrypto (native, off this thread): a later load from the
+  // cache checks chunks against these instead of hashing the whole file again in JS.
+  let chunkSha256 = resumable ? [...(partial?.chunkSha256 ?? [])] : [];
   if (stored > 0) d.log?.('resuming a stored partial download', { url: d.url, stored, bytes: d.bytes });
   d.onBytes?.(stored);
   const restart = () => {
     stored = 0;
     hash = new Sha256Stream();
     validator = undefined;
+    chunkSha256 = [];
   };
 
   for (let attempt = 0; stored < d.bytes || d.bytes === 0; attempt++) {
@@ -87,15 +93,22 @@ export async function downloadFile(d: FileDownload): Promise<void> {
       const declared = Number(response.headers.get('Content-Length') ?? Number.NaN);
       const startedAt = stored;
       const received = await readChunks(response, d, stored, async (chunk) => {
-        await d.cache.putChunk(d.key, d.file, stored / d.chunkBytes, chunk, {
-          protect: d.protect,
-          onEvicted: d.onEvicted,
-          bytes: d.bytes,
-        });
+        const index = stored / d.chunkBytes;
+        const [, digest] = await Promise.all([
+          d.cache.putChunk(d.key, d.file, index, chunk, {
+            protect: d.protect,
+            onEvicted: d.onEvicted,
+            bytes: d.bytes,
+          }),
+          sha256Hex(chunk),
+        ]);
         hash.update(chunk);
+        chunkSha256[index] = digest;
         stored += chunk.byteLength;
         // After the last chunk there is nothing to resume: the digest is checked next.
-        if (stored < d.bytes) await d.cache.writePartial(partialRecord(d, stored, hash, validator));
+        if (stored < d.bytes) {
+          await d.cache.writePartial(partialRecord(d, stored, hash, validator, chunkSha256));
+        }
       });
       if (stored === d.bytes) break;
       if (received === declared) {
@@ -139,7 +152,8 @@ export async function downloadFile(d: FileDownload): Promise<void> {
     );
   }
   // Kept until the whole model is listed, so a reload skips this file and eviction counts it.
-  await d.cache.writePartial({ ...partialRecord(d, stored, undefined, validator), done: true });
+  await d.cache.writePartial({ ...partialRecord(d, stored, undefined, validator, chunkSha256), done: true });
+  return { chunkSha256 };
 }
 
 async function dropFile(d: FileDownload): Promise<void> {
@@ -152,6 +166,7 @@ function partialRecord(
   stored: number,
   hash: Sha256Stream | undefined,
   validator: string | undefined,
+  chunkSha256: string[],
 ): PartialFile {
   return {
     key: d.key,
@@ -163,6 +178,7 @@ function partialRecord(
     chunkBytes: d.chunkBytes,
     stored,
     ...(hash ? { hash: hash.save() } : {}),
+    chunkSha256,
     ...(validator ? { validator } : {}),
     updatedAt: Date.now(),
   };

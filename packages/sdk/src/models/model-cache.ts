@@ -12,6 +12,8 @@ export interface CachedFile {
   bytes: number;
   /** How many chunk records hold it. */
   chunks: number;
+  /** Each chunk's SHA-256, recorded as the verified download was stored; absent on older entries. */
+  chunkSha256?: string[];
 }
 
 /** One cached model (a version's variant, all its files), as `cache.list()` reports it. */
@@ -49,6 +51,8 @@ export interface PartialFile {
   hash?: Sha256State;
   /** Every byte stored and the digest checked: the model's other files are what is missing. */
   done?: boolean;
+  /** The SHA-256 of each chunk stored so far. */
+  chunkSha256?: string[];
   /** The ETag or Last-Modified the stored bytes came with, for If-Range. */
   validator?: string;
   updatedAt: number;

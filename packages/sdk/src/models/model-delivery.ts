@@ -6,6 +6,7 @@ import { type CachedFile, type CachedModel, ModelCache } from './model-cache.js'
 import type { LoadProgress } from './progress.js';
 import { ensureRoom, type StorageEstimate } from './quota.js';
 import type { RetryPolicy } from './retry.js';
+import { sha256Hex } from './sha256.js';
 import { Sha256Stream } from './sha256-stream.js';
 import { memoryStorage } from './storage.js';
 import type { DeliveredModel, LoadOptions, Log, ResolvedModel } from './store-types.js';
@@ -99,10 +100,11 @@ export class Delivery {
     const bar = progress.phase('download', total);
     const chunkBytes = this.chunkBytes;
     let before = 0;
+    const digests: string[][] = [];
     for (const [index, file] of files.entries()) {
       const offset = before;
       try {
-        await downloadFile({
+        const { chunkSha256 } = await downloadFile({
           ...file,
           key: resolved.cacheKey,
           file: index,
@@ -123,6 +125,7 @@ export class Delivery {
           onEvicted: (entry) => this.#evicted(entry, resolved.cacheKey),
           log: this.context.log,
         });
+        digests[index] = chunkSha256;
       } catch (error) {
         if (!(error instanceof EdgewiseError) || error.code !== 'INTEGRITY') throw error;
         const named = new EdgewiseError(
@@ -149,7 +152,11 @@ export class Delivery {
       url: resolved.url,
       storedAt: now,
       lastUsedAt: now,
-      files: files.map((f) => ({ ...f, chunks: Math.ceil(f.bytes / chunkBytes) })),
+      files: files.map((f, i) => ({
+        ...f,
+        chunks: Math.ceil(f.bytes / chunkBytes),
+        ...(digests[i]?.length === Math.ceil(f.bytes / chunkBytes) ? { chunkSha256: digests[i] } : {}),
+      })),
     };
     await cache.commit(info);
     for (const index of files.keys()) await cache.removePartial(resolved.cacheKey, index);
@@ -211,16 +218,42 @@ export class Delivery {
     if (stored.length !== expected.length) {
       return { url: info.url, expected: `${expected.length} files`, actual: `${stored.length} files` };
     }
+    for (const [i, want] of expected.entries()) {
+      if (stored[i]?.sha256 !== want.sha256) {
+        return { url: want.url, expected: want.sha256, actual: stored[i]?.sha256 ?? 'no file' };
+      }
+    }
+    // Entries with chunk digests are checked chunk by chunk with WebCrypto, the digests running while
+    // the next chunk is read; older entries are hashed whole against the manifest.
+    const byChunk = stored.every((f) => f.chunkSha256?.length === f.chunks);
     const hashes = stored.map(() => new Sha256Stream());
+    const checks: Promise<{ file: number; index: number; ok: boolean }>[] = [];
+    const seen = stored.map(() => 0);
     let read = 0;
     try {
       for await (const { file, data } of cache.chunks(info)) {
-        hashes[file]?.update(data);
+        const index = seen[file]!++;
+        if (byChunk) {
+          const want = stored[file]?.chunkSha256?.[index];
+          checks.push(sha256Hex(data).then((actual) => ({ file, index, ok: actual === want })));
+          // WebCrypto copies what it digests: two chunks in flight keep this thread's memory flat.
+          if (checks.length >= 2) await checks[checks.length - 2];
+        } else {
+          hashes[file]?.update(data);
+        }
         read += data.byteLength;
         onBytes(read);
       }
     } catch (error) {
       return { url: info.url, expected: 'every chunk', actual: String((error as Error).message ?? error) };
+    }
+    if (byChunk) {
+      const bad = (await Promise.all(checks)).find((c) => !c.ok);
+      if (bad) {
+        const file = expected[bad.file]!;
+        return { url: file.url, expected: file.sha256, actual: `chunk ${bad.index} changed in storage` };
+      }
+      return undefined;
     }
     for (const [i, want] of expected.entries()) {
       const actual = hashes[i]!.hex();

@@ -148,8 +148,11 @@ describe('download', () => {
     expect(server.requests[0]).toBe('GET /f');
     expect(server.requests[1]).toMatch(/^GET \/f bytes=\d+- if-range="[0-9a-f]{16}"$/);
     const resumedAt = Number(/bytes=(\d+)-/.exec(server.requests[1] ?? '')?.[1]);
-    // From the last whole chunk stored: 4 chunks of 16 KiB were complete when the body broke.
-    expect(resumedAt).toBe(4 * CHUNK);
+    // From the last whole chunk stored (at most 4 of 16 KiB were complete when the body broke; how
+    // many of them arrived before the reset depends on the socket's timing).
+    expect(resumedAt % CHUNK).toBe(0);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(4 * CHUNK);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.loaded).toBeGreaterThan(seen[i - 1]?.loaded ?? 0);
   });
 
@@ -184,10 +187,15 @@ describe('download', () => {
       code: 'NETWORK',
       message: expect.stringContaining('resumes from there'),
     });
-    expect(await cache.readPartial('f@1.0.0#x', 0)).toMatchObject({ stored: 6 * CHUNK, bytes: body.length });
+    const partial = await cache.readPartial('f@1.0.0#x', 0);
+    expect(partial).toMatchObject({ bytes: body.length });
+    expect(partial!.stored % CHUNK).toBe(0);
+    expect(partial!.stored).toBeGreaterThan(0);
+    expect(partial!.stored).toBeLessThanOrEqual(6 * CHUNK);
+    expect(partial!.chunkSha256).toHaveLength(partial!.stored / CHUNK);
     server.files.set('/f', { body, ranges: true });
     expectBody(await download(`${server.url}/f`, options()));
-    expect(server.requests[1]).toMatch(new RegExp(`^GET /f bytes=${6 * CHUNK}- if-range=`));
+    expect(server.requests[1]).toMatch(new RegExp(`^GET /f bytes=${partial!.stored}- if-range=`));
     expect(await cache.readPartial('f@1.0.0#x', 0)).toMatchObject({ done: true, stored: body.length });
   });
 
