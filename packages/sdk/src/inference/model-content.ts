@@ -94,3 +94,19 @@ export function releasedContent(files: readonly ContentFile[]): ModelContent {
     },
   };
 }
+
+/** The same content, calling `done` once after its last chunk was first read. */
+export function onceRead(content: ModelContent, done: () => void): ModelContent {
+  let called = false;
+  return {
+    files: content.files,
+    ...(content.inMemory ? { inMemory: content.inMemory } : {}),
+    async *chunks() {
+      yield* content.chunks();
+      if (!called) {
+        called = true;
+        done();
+      }
+    },
+  };
+}

@@ -13,7 +13,7 @@ import type { BackendTiming } from './backend-race.js';
 import type { BackendCapabilities } from './capabilities.js';
 import { createWithFallback, type FallbackAttempt } from './create-with-fallback.js';
 import type { EngineEvent, InferenceHost, LoadedModel } from './engine-types.js';
-import { type ModelContent, memoryContent } from './model-content.js';
+import { type ModelContent, memoryContent, onceRead } from './model-content.js';
 
 /** One file of a model version, as placement sees it before downloading it. */
 export interface PlacedFile {
@@ -193,11 +193,13 @@ export async function place(request: PlacementRequest): Promise<Placement> {
         const host = hostFor(candidate);
         if (!host) throw new EdgewiseError('BACKEND_UNAVAILABLE', `no host runs ${candidate.backend} here`);
         const { file, content } = await fileFor(candidate);
-        request.onProgress?.({ loaded: 0, total: 1, phase: 'compile' });
+        // Compiling starts once the bytes are read (and, from the cache, checked) into the runtime.
+        const compiling = () => request.onProgress?.({ loaded: 0, total: 1, phase: 'compile' });
+        if (!onDevice(candidate) || content.inMemory) compiling();
         const loaded = await host.load(id, {
           name: file.name,
           version: file.version,
-          content,
+          content: onDevice(candidate) && !content.inMemory ? onceRead(content, compiling) : content,
           format: file.format,
           candidates: [candidate, ...(await sameFileAfter(candidate, file))],
           runtimeBaseUrl: request.runtimeBaseUrl,

@@ -101,19 +101,26 @@ export class ModelCache {
     return (await this.storage.get(META + key)) as CachedModel | undefined;
   }
 
-  /** The chunks of a complete entry, in order; throws if one is missing (the entry is then dropped). */
-  async *chunks(info: CachedModel): AsyncGenerator<{ file: number; data: Uint8Array }> {
+  /**
+   * The chunks of a complete entry, in order, from chunk `from.index` of file `from.file` on; throws
+   * if one is missing (the entry is then dropped).
+   */
+  async *chunks(
+    info: CachedModel,
+    from: { file: number; index: number } = { file: 0, index: 0 },
+  ): AsyncGenerator<{ file: number; index: number; data: Uint8Array }> {
     if (!info.files) {
       const bytes = await this.storage.get(LEGACY_BYTES + info.key);
       if (!(bytes instanceof Uint8Array)) throw await this.#missing(info, 'its bytes');
-      yield { file: 0, data: bytes };
+      yield { file: 0, index: 0, data: bytes };
       return;
     }
     for (const [file, entry] of info.files.entries()) {
-      for (let index = 0; index < entry.chunks; index++) {
+      if (file < from.file) continue;
+      for (let index = file === from.file ? from.index : 0; index < entry.chunks; index++) {
         const data = await this.storage.get(chunkKey(info.key, file, index));
         if (!(data instanceof Uint8Array)) throw await this.#missing(info, `chunk ${index} of file ${file}`);
-        yield { file, data };
+        yield { file, index, data };
       }
     }
   }

@@ -56,8 +56,11 @@ export class Delivery {
     options: LoadOptions,
     progress: LoadProgress,
     mode: 'use' | 'prefetch',
+    checkAsRead = false,
   ): Promise<DeliveredModel> {
-    const hit = await this.fromCache(resolved, manifestSource, progress, mode);
+    const hit = checkAsRead
+      ? await this.#checkedAsRead(resolved, manifestSource, options, progress, mode)
+      : await this.fromCache(resolved, manifestSource, progress, mode);
     if (hit) return hit;
     const files = manifestFiles(resolved);
     const total = files.reduce((sum, f) => sum + f.bytes, 0);
@@ -260,6 +263,102 @@ export class Delivery {
       if (actual !== want.sha256) return { url: want.url, expected: want.sha256, actual };
     }
     return undefined;
+  }
+
+  /**
+   * A cached copy whose every file has chunk digests, returned without reading it: its content checks
+   * each chunk before handing it on, so the bytes are read once, on their way to the worker. A changed
+   * or missing chunk drops the entry, downloads the model again into the cache, and the read goes on
+   * from that chunk of the fresh copy — every chunk handed on was checked. Older entries: undefined.
+   */
+  async #checkedAsRead(
+    resolved: ResolvedModel,
+    manifestSource: 'network' | 'cache',
+    options: LoadOptions,
+    progress: LoadProgress,
+    mode: 'use' | 'prefetch',
+  ): Promise<DeliveredModel | undefined> {
+    const { cache } = this.context;
+    const info = await cache.info(resolved.cacheKey).catch(() => undefined);
+    const expected = manifestFiles(resolved);
+    const checkable =
+      info?.files?.length === expected.length &&
+      info.files.every((f, i) => f.sha256 === expected[i]!.sha256 && f.chunkSha256?.length === f.chunks);
+    if (!info || !checkable) return this.fromCache(resolved, manifestSource, progress, mode);
+    await cache.touch(info).catch(() => undefined);
+    if (mode === 'use') this.context.inUse.add(resolved.cacheKey);
+    const delivered = this.#delivered(resolved, cache, info, 'cache', manifestSource, true);
+    const refetch = async (): Promise<CachedModel> => {
+      const total = expected.reduce((sum, f) => sum + f.bytes, 0);
+      return this.#download(cache, resolved, expected, total, options, progress);
+    };
+    const context = this.context;
+    return {
+      ...delivered,
+      content: {
+        files: delivered.content.files,
+        async *chunks() {
+          const verify = progress.phase('verify', info.bytes);
+          verify.report(0);
+          let current = info;
+          let at = { file: 0, index: 0 };
+          let read = 0;
+          let refetched = false;
+          for (;;) {
+            let changed: { file: number; index: number; actual: string } | undefined;
+            try {
+              for await (const { file, index, data } of cache.chunks(current, at)) {
+                const actual = await sha256Hex(data);
+                if (actual !== current.files?.[file]?.chunkSha256?.[index]) {
+                  changed = { file, index, actual };
+                  break;
+                }
+                read += data.byteLength;
+                verify.report(read);
+                at =
+                  index + 1 < (current.files?.[file]?.chunks ?? 0)
+                    ? { file, index: index + 1 }
+                    : { file: file + 1, index: 0 };
+                yield { file, data };
+              }
+            } catch (error) {
+              if (!(error instanceof EdgewiseError) || error.code !== 'INTEGRITY' || refetched) throw error;
+              changed = { ...at, actual: error.message };
+            }
+            if (!changed) {
+              verify.done();
+              return;
+            }
+            const file = expected[changed.file]!;
+            context.events.emit('integrity-failed', {
+              source: 'cache',
+              url: file.url,
+              name: resolved.name,
+              version: resolved.version,
+              variantId: resolved.variantId,
+              expected: file.sha256,
+              actual: `chunk ${changed.index}: ${changed.actual}`,
+            });
+            if (refetched) {
+              throw new EdgewiseError(
+                'INTEGRITY',
+                `${resolved.name}@${resolved.version}: chunk ${changed.index} of ${file.url} changed in storage twice in one load; the device's storage is failing — clear this site's data and load again.`,
+                {
+                  details: { name: resolved.name, version: resolved.version, url: file.url, source: 'cache' },
+                },
+              );
+            }
+            context.log('a cached chunk changed in storage; downloading the model again', {
+              key: resolved.cacheKey,
+              ...changed,
+            });
+            await cache.remove(resolved.cacheKey);
+            current = await refetch();
+            refetched = true;
+          }
+        },
+      },
+    };
   }
 
   #delivered(

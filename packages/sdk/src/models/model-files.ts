@@ -34,7 +34,7 @@ export function manifestFiles(
       return describeFile(await store.resolve(name, { ...request, backend }));
     },
     async fetch(backend: Backend): Promise<FetchedFile> {
-      const fetched = await store.fetchContent(name, { ...request, backend });
+      const fetched = await store.fetchContent(name, { ...request, backend }, { checkAsRead: true });
       return {
         ...describeFile(fetched),
         content: fetched.content,

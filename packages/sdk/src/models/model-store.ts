@@ -160,7 +160,15 @@ export class ModelStore {
    * Like `fetchModel`, but the files stay where they are (the cache, chunk by chunk) until read:
    * what the SDK itself uses, so a large model never sits whole on the main thread.
    */
-  async fetchContent(name: string, options: LoadOptions = {}): Promise<DeliveredModel> {
+  async fetchContent(
+    name: string,
+    options: LoadOptions = {},
+    /**
+     * Check a cached copy's chunks as they are read (one pass: the bytes go straight on to the worker)
+     * instead of before returning; a changed chunk then makes the reader download the model again.
+     */
+    how: { checkAsRead?: boolean } = {},
+  ): Promise<DeliveredModel> {
     const { manifest, source: manifestSource } = await this.manifest(options.signal);
     const asked = resolveVersion(manifest, name, options);
     const progress = new LoadProgress(options.onProgress);
@@ -171,7 +179,7 @@ export class ModelStore {
     }
     const resolved = this.resolveIn(manifest, name, options, asked.version);
     try {
-      return await this.delivery.deliver(resolved, manifestSource, options, progress, 'use');
+      return await this.delivery.deliver(resolved, manifestSource, options, progress, 'use', how.checkAsRead);
     } catch (error) {
       if (!isRecoverable(error) || !mayRollBack(options)) throw error;
       const reason = error.code === 'INTEGRITY' ? 'integrity' : 'network';

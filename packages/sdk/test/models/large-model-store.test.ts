@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { collectContent } from '../../src/inference/model-content.js';
 import type { ModelManifest } from '../../src/models/manifest-types.js';
 import { ModelStore } from '../../src/models/model-store.js';
 import type { Progress } from '../../src/models/progress.js';
@@ -149,6 +150,42 @@ describe('ModelStore: external data', () => {
       'GET /big/model.onnx.data1',
     ]);
     expect((await store().cache.usage()).models).toMatchObject([{ complete: true, bytes: total, total }]);
+  });
+});
+
+describe('ModelStore: a cached copy checked as it is read', () => {
+  it('hands on only checked chunks: a chunk changed in storage makes it download again and go on', async () => {
+    await store().fetchModel('big');
+    // Flip a byte in the second chunk of the first shard, as failing storage would.
+    const key = (await store().cache.list())[0]!.key;
+    const chunk = (await storage.get(`chunk:${key}/1/1`)) as Uint8Array;
+    chunk[7]! ^= 0x01;
+    await storage.set(`chunk:${key}/1/1`, chunk);
+    server.requests.length = 0;
+    const s = store();
+    const failures: string[] = [];
+    s.on('integrity-failed', (e) => failures.push(`${e.source} ${e.url.split('/').at(-1)}`));
+    const seen: Progress[] = [];
+    const delivered = await s.fetchContent('big', { onProgress: (p) => seen.push(p) }, { checkAsRead: true });
+    // Nothing was read yet: no request, no check.
+    expect(modelRequests()).toEqual([]);
+    expect(delivered.source).toBe('cache');
+    const { model, externalData } = await collectContent(delivered.content);
+    expect(sha(model)).toBe(sha(files['/big/model.onnx']));
+    expect(externalData.map((d) => sha(d.data))).toEqual([
+      sha(files['/big/model.onnx.data0']),
+      sha(files['/big/model.onnx.data1']),
+    ]);
+    expect(failures).toEqual(['cache model.onnx.data0']);
+    expect(modelRequests()).toHaveLength(3);
+    expect(seen.some((p) => p.phase === 'download')).toBe(true);
+    // The fresh copy is whole: read again, it is checked and needs no request.
+    server.requests.length = 0;
+    const again = await store().fetchContent('big', {}, { checkAsRead: true });
+    expect(sha((await collectContent(again.content)).externalData[0]!.data)).toBe(
+      sha(files['/big/model.onnx.data0']),
+    );
+    expect(modelRequests()).toEqual([]);
   });
 });
 
