@@ -41,6 +41,12 @@ export interface EdgewiseConfig {
   publicKey?: PublicKeyInput;
   /** Ask the browser to keep cached models under storage pressure (navigator.storage.persist()). */
   persistStorage?: boolean;
+  /**
+   * The most bytes the model cache may hold; checked before each download (LRU eviction of models
+   * not in use, else QUOTA). Chromium's `navigator.storage.estimate()` reports a static quota, so
+   * this is the one exact limit there.
+   */
+  maxCacheBytes?: number;
   /** Event batching and retry settings. */
   events?: Partial<Omit<EventQueueOptions, 'collectorUrl' | 'writeKey'>>;
   /** Run models in a Web Worker (default in browsers) or on this thread (default in Node). */

@@ -107,6 +107,7 @@ export class Edgewise {
         manifestUrl: new URL(config.manifestUrl, base).href,
         ...(config.publicKey ? { publicKey: config.publicKey } : {}),
         ...(config.persistStorage ? { persist: true } : {}),
+        ...(config.maxCacheBytes !== undefined ? { maxBytes: config.maxCacheBytes } : {}),
         ...(config.timeouts?.stallMs ? { stallTimeoutMs: config.timeouts.stallMs } : {}),
       });
       for (const type of ['rollback', 'evicted', 'integrity-failed', 'manifest-offline'] as const) {

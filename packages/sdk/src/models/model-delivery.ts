@@ -22,6 +22,7 @@ export interface DeliveryContext {
   chunkBytes?: number;
   /** navigator.storage.estimate() where there is one. */
   estimate: () => Promise<StorageEstimate | undefined>;
+  maxBytes?: number;
 }
 
 /** A model's files as the manifest lists them: the model file, then its external data. */
@@ -71,6 +72,7 @@ export class Delivery {
       files,
       protect: this.context.inUse,
       estimate: this.context.estimate,
+      ...(this.context.maxBytes !== undefined ? { maxBytes: this.context.maxBytes } : {}),
       log: this.context.log,
       onEvicted: (entry) => this.#evicted(entry, resolved.cacheKey),
     });

@@ -74,6 +74,7 @@ export class ModelStore {
       inUse: this.inUse,
       ...(options.chunkBytes !== undefined ? { chunkBytes: checkedChunkBytes(options.chunkBytes) } : {}),
       estimate: options.estimate ?? browserEstimate,
+      ...(options.maxBytes !== undefined ? { maxBytes: checkedMaxBytes(options.maxBytes) } : {}),
     });
     this.publicKey = options.publicKey === undefined ? undefined : importPublicKey(options.publicKey);
     // A rejected key is reported by the first load, not as an unhandled rejection now.
@@ -375,6 +376,16 @@ function retiredError(name: string, version: string, options?: LoadOptions): Edg
 /** Failures a rollback can answer: the file was bad or unreachable — not a bad request or an abort. */
 function isRecoverable(error: unknown): error is EdgewiseError {
   return error instanceof EdgewiseError && (error.code === 'INTEGRITY' || error.code === 'NETWORK');
+}
+
+function checkedMaxBytes(bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new EdgewiseError(
+      'CONFIG',
+      `maxBytes must be a positive whole number of bytes, e.g. 2e9; got ${bytes}`,
+    );
+  }
+  return bytes;
 }
 
 function checkedChunkBytes(bytes: number): number {

@@ -29,31 +29,52 @@ export async function ensureRoom(request: {
   files: Omit<CachedFile, 'chunks'>[];
   protect: ReadonlySet<string>;
   estimate: () => Promise<StorageEstimate | undefined>;
+  /** The app's budget for the whole cache, if it set one. */
+  maxBytes?: number;
   onEvicted: (entry: CachedModel) => void;
   log: (message: string, details?: Record<string, unknown>) => void;
 }): Promise<void> {
   const estimate = await request.estimate();
-  if (estimate?.quota === undefined || estimate.usage === undefined) return;
+  const browser =
+    estimate?.quota !== undefined && estimate.usage !== undefined
+      ? { quota: estimate.quota, usage: estimate.usage }
+      : undefined;
+  if (!browser && request.maxBytes === undefined) return;
   let stored = 0;
   for (const index of request.files.keys()) {
     stored += (await request.cache.readPartial(request.key, index))?.stored ?? 0;
   }
   const needed = request.files.reduce((sum, f) => sum + f.bytes, 0) - stored;
-  const free = Math.max(0, estimate.quota - estimate.usage);
+  const cacheBytes =
+    request.maxBytes === undefined
+      ? 0
+      : [...(await request.cache.storedBytes()).values()].reduce((sum, b) => sum + b, 0);
+  const limits = [
+    ...(browser ? [{ quota: browser.quota, usage: browser.usage, what: 'quota' }] : []),
+    ...(request.maxBytes !== undefined
+      ? [{ quota: request.maxBytes, usage: cacheBytes, what: 'maxBytes' }]
+      : []),
+  ];
+  const tightest = limits
+    .map((l) => ({ ...l, free: Math.max(0, l.quota - l.usage) }))
+    .sort((a, b) => a.free - b.free)[0]!;
+  const free = tightest.free;
+  const estimateForMessage = { quota: tightest.quota, usage: tightest.usage };
   if (needed <= free) return;
   const candidates = await request.cache.evictable(request.key, request.protect);
   const evictableBytes = candidates.reduce((sum, e) => sum + e.bytes, 0);
   if (free + evictableBytes < needed) {
     throw new EdgewiseError(
       'QUOTA',
-      `${request.key} needs ${mb(needed)} more storage, but this site has ${mb(free)} free of its ${mb(estimate.quota)} quota${evictableBytes > 0 ? ` and evicting every cached model not in use would free only ${mb(evictableBytes)}` : ''}; nothing was downloaded. Free ${mb(needed - free - evictableBytes)} (dispose models, clear this site's storage, or call navigator.storage.persist() for a larger quota), or load a smaller variant.`,
+      `${request.key} needs ${mb(needed)} more storage, but ${tightest.what === 'maxBytes' ? 'the model cache (maxBytes)' : 'this site'} has ${mb(free)} free of its ${mb(estimateForMessage.quota)} ${tightest.what === 'maxBytes' ? 'budget' : 'quota'}${evictableBytes > 0 ? ` and evicting every cached model not in use would free only ${mb(evictableBytes)}` : ''}; nothing was downloaded. Free ${mb(needed - free - evictableBytes)} (dispose models, clear this site's storage, or call navigator.storage.persist() for a larger quota), or load a smaller variant.`,
       {
         details: {
           key: request.key,
           needed,
           free,
-          quota: estimate.quota,
-          usage: estimate.usage,
+          quota: estimateForMessage.quota,
+          usage: estimateForMessage.usage,
+          limit: tightest.what,
           evictable: evictableBytes,
         },
       },

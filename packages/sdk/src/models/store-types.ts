@@ -31,6 +31,12 @@ export interface ModelStoreOptions extends RetryPolicy {
   chunkBytes?: number;
   /** Free space before a download; default navigator.storage.estimate() where there is one. */
   estimate?: () => Promise<StorageEstimate | undefined>;
+  /**
+   * The most bytes the model cache may hold (complete models and partial downloads). Checked before
+   * each download like the browser's quota — evicting LRU models not in use, else `QUOTA` — and,
+   * unlike Chromium's estimate (a static figure), always exact.
+   */
+  maxBytes?: number;
 }
 
 export interface LoadOptions extends VersionRequest, VariantRequest {

@@ -238,6 +238,43 @@ describe('ModelStore: room before a download', () => {
     expect((await s.cache.list()).map((e) => e.name)).toEqual(['big']);
   });
 
+  it('holds the cache to maxBytes exactly, with no estimate at all: QUOTA before any byte, or an LRU eviction', async () => {
+    const small = new Uint8Array(50_000).fill(7);
+    server.files.set('/big/small.onnx', { body: small });
+    const both = manifest();
+    both.models.small = {
+      channels: { stable: '1.0.0' },
+      versions: {
+        '1.0.0': {
+          url: 'small.onnx',
+          format: 'onnx',
+          sha256: sha(small),
+          bytes: small.byteLength,
+          quantization: 'fp32',
+          inputs: [],
+          outputs: [],
+          createdAt: '2026-12-03T00:00:00.000Z',
+          status: 'approved',
+        },
+      },
+    };
+    server.files.set('/big/manifest.json', { body: new TextEncoder().encode(JSON.stringify(both)) });
+    const tight = store({ maxBytes: total - 1 });
+    await expect(tight.fetchModel('big')).rejects.toMatchObject({
+      code: 'QUOTA',
+      details: { needed: total, limit: 'maxBytes' },
+      message: expect.stringContaining('maxBytes'),
+    });
+    expect(modelRequests()).toEqual([]);
+    const s = store({ maxBytes: total + 10_000 });
+    s.release((await s.fetchModel('small')).cacheKey);
+    const evicted: string[] = [];
+    s.on('evicted', (e) => evicted.push(e.entry.name));
+    await s.fetchModel('big');
+    expect(evicted).toEqual(['small']);
+    expect(() => store({ maxBytes: -1 })).toThrow(expect.objectContaining({ code: 'CONFIG' }));
+  });
+
   it('never evicts the model in use to make room', async () => {
     const s = store({ estimate: async () => ({ usage: 0, quota: 0 }) });
     await expect(s.fetchModel('big')).rejects.toMatchObject({ code: 'QUOTA' });
