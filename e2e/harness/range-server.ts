@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname } from 'node:path';
 import { Transform } from 'node:stream';
+import { mountedFile, setIsolationHeaders } from './mount-path.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,7 +35,6 @@ export interface RangeServer {
  * is how a test catches a download at 50% to close its page.
  */
 export async function startRangeServer(mounts: Record<string, string>): Promise<RangeServer> {
-  const sorted = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
   const sent = new Map<string, number>();
   const requests: string[] = [];
   const stalls = new Map<string, number>();
@@ -44,15 +44,11 @@ export async function startRangeServer(mounts: Record<string, string>): Promise<
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push([path, req.headers.range, req.headers['if-range']].filter(Boolean).join(' '));
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    setIsolationHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
-    const mount = sorted.find(([prefix]) => path.startsWith(prefix));
-    if (!mount) return void res.writeHead(404).end('no mount');
-    const root = resolve(mount[1]);
-    const file = normalize(join(root, path.slice(mount[0].length) || 'index.html'));
-    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
+    const file = mountedFile(mounts, path);
+    if (file === 404) return void res.writeHead(404).end('no mount');
+    if (file === 403) return void res.writeHead(403).end();
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return void res.writeHead(404).end();
     const flip = corruptions.get(path);

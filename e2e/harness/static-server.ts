@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname } from 'node:path';
+import { mountedFile, setIsolationHeaders } from './mount-path.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,21 +30,14 @@ export async function startStaticServer(options: {
   mounts: Record<string, string>;
   isolated: boolean;
 }): Promise<StaticServer> {
-  const mounts = Object.entries(options.mounts).sort((a, b) => b[0].length - a[0].length);
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
-    if (options.isolated) {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-      res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    }
-    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-    if (!mount) return void res.writeHead(404).end('no mount');
-    const root = resolve(mount[1]);
-    const file = normalize(join(root, path.slice(mount[0].length) || 'index.html'));
-    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
+    if (options.isolated) setIsolationHeaders(res);
+    const file = mountedFile(options.mounts, path);
+    if (file === 404) return void res.writeHead(404).end('no mount');
+    if (file === 403) return void res.writeHead(403).end();
     try {
       const info = await stat(file);
       if (!info.isFile()) return void res.writeHead(404).end();

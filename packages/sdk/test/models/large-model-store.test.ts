@@ -79,6 +79,30 @@ function store(options: Partial<ModelStoreOptions> = {}): ModelStore {
   });
 }
 
+/** Serves a second, 50 kB model 'small' beside 'big', to be evicted for it. */
+function serveSmallModelToo(): void {
+  const small = new Uint8Array(50_000).fill(7);
+  server.files.set('/big/small.onnx', { body: small });
+  const both = manifest();
+  both.models.small = {
+    channels: { stable: '1.0.0' },
+    versions: {
+      '1.0.0': {
+        url: 'small.onnx',
+        format: 'onnx',
+        sha256: sha(small),
+        bytes: small.byteLength,
+        quantization: 'fp32',
+        inputs: [],
+        outputs: [],
+        createdAt: '2026-12-03T00:00:00.000Z',
+        status: 'approved',
+      },
+    },
+  };
+  server.files.set('/big/manifest.json', { body: new TextEncoder().encode(JSON.stringify(both)) });
+}
+
 /** Body bytes the server sent for the model's files, from its request log and our file sizes. */
 const modelRequests = () => server.requests.filter((r) => r.includes('/big/model'));
 
@@ -206,26 +230,7 @@ describe('ModelStore: room before a download', () => {
   });
 
   it('evicts the least recently used model not in use when that makes room, and only then', async () => {
-    const small = new Uint8Array(50_000).fill(7);
-    server.files.set('/big/small.onnx', { body: small });
-    const both = manifest();
-    both.models.small = {
-      channels: { stable: '1.0.0' },
-      versions: {
-        '1.0.0': {
-          url: 'small.onnx',
-          format: 'onnx',
-          sha256: sha(small),
-          bytes: small.byteLength,
-          quantization: 'fp32',
-          inputs: [],
-          outputs: [],
-          createdAt: '2026-12-03T00:00:00.000Z',
-          status: 'approved',
-        },
-      },
-    };
-    server.files.set('/big/manifest.json', { body: new TextEncoder().encode(JSON.stringify(both)) });
+    serveSmallModelToo();
     let free = Number.POSITIVE_INFINITY;
     const s = store({ estimate: () => estimateOf(free)() });
     const first = await s.fetchModel('small');
@@ -239,26 +244,7 @@ describe('ModelStore: room before a download', () => {
   });
 
   it('holds the cache to maxBytes exactly, with no estimate at all: QUOTA before any byte, or an LRU eviction', async () => {
-    const small = new Uint8Array(50_000).fill(7);
-    server.files.set('/big/small.onnx', { body: small });
-    const both = manifest();
-    both.models.small = {
-      channels: { stable: '1.0.0' },
-      versions: {
-        '1.0.0': {
-          url: 'small.onnx',
-          format: 'onnx',
-          sha256: sha(small),
-          bytes: small.byteLength,
-          quantization: 'fp32',
-          inputs: [],
-          outputs: [],
-          createdAt: '2026-12-03T00:00:00.000Z',
-          status: 'approved',
-        },
-      },
-    };
-    server.files.set('/big/manifest.json', { body: new TextEncoder().encode(JSON.stringify(both)) });
+    serveSmallModelToo();
     const tight = store({ maxBytes: total - 1 });
     await expect(tight.fetchModel('big')).rejects.toMatchObject({
       code: 'QUOTA',
