@@ -1,5 +1,20 @@
 import type { ServerResponse } from 'node:http';
-import { join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+/** The Content-Type the e2e servers send for a file; anything unknown is bytes. */
+export function contentType(file: string): string {
+  return TYPES[extname(file)] ?? 'application/octet-stream';
+}
 
 /** COOP/COEP/CORP: pages served with them are cross-origin isolated (SharedArrayBuffer, WASM threads). */
 export function setIsolationHeaders(res: ServerResponse): void {

@@ -2,17 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
 import { Transform } from 'node:stream';
-import { mountedFile, setIsolationHeaders } from './mount-path.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
+import { contentType, mountedFile, setIsolationHeaders } from './mount-path.js';
 
 export interface RangeServer {
   url: string;
@@ -67,7 +58,7 @@ export async function startRangeServer(mounts: Record<string, string>): Promise<
       }
     }
     res.writeHead(partial ? 206 : 200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': contentType(file),
       'Content-Length': end - start + 1,
       'Accept-Ranges': 'bytes',
       ETag: etag,

@@ -2,18 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
-import { mountedFile, setIsolationHeaders } from './mount-path.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-  '.map': 'application/json',
-};
+import { contentType, mountedFile, setIsolationHeaders } from './mount-path.js';
 
 export interface StaticServer {
   url: string;
@@ -42,7 +31,7 @@ export async function startStaticServer(options: {
       const info = await stat(file);
       if (!info.isFile()) return void res.writeHead(404).end();
       res.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Type': contentType(file),
         'Content-Length': info.size,
         'Cache-Control': 'no-store',
       });

@@ -61,11 +61,6 @@ export class WorkerHost implements InferenceHost {
     private readonly recycleAfterLoads = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Whether a worker is running now (none before the first call, or after the last model went). */
-  get running(): boolean {
-    return !this.#idle;
-  }
-
   #wake(): void {
     if (!this.#idle) return;
     this.#idle = false;

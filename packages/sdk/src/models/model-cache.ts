@@ -38,8 +38,8 @@ export interface CachedModel {
 /** A file whose download stopped part way: what is stored and how to go on from there. */
 export interface PartialFile {
   key: string;
-  /** Which model it is part of, to report it if it is evicted. */
-  model: Pick<CachedModel, 'name' | 'version' | 'variantId' | 'format' | 'quantization'>;
+  /** Which model it is part of (`bytes`: all its files), to report it in usage and evictions. */
+  model: Pick<CachedModel, 'name' | 'version' | 'variantId' | 'format' | 'quantization' | 'bytes'>;
   file: number;
   url: string;
   sha256: string;
@@ -56,6 +56,11 @@ export interface PartialFile {
   /** The ETag or Last-Modified the stored bytes came with, for If-Range. */
   validator?: string;
   updatedAt: number;
+}
+
+/** A model whose download stopped part way: `bytes` is what is stored, `total` all its files. */
+export interface IncompleteModel extends CachedModel {
+  total: number;
 }
 
 export interface CachedManifest {
@@ -178,25 +183,35 @@ export class ModelCache {
     await this.storage.set(META + info.key, info);
   }
 
-  /**
-   * Entries that may go to make room for `forKey`, least recently used first: complete entries and
-   * the stored part of abandoned downloads (listed with the bytes they hold), never `protect`ed ones.
-   */
-  async evictable(forKey: string, protect: ReadonlySet<string>): Promise<CachedModel[]> {
-    const complete = await this.list();
+  /** Everything the cache holds: complete entries, and models whose download stopped part way. */
+  async holdings(): Promise<{ complete: CachedModel[]; incomplete: IncompleteModel[] }> {
+    const [complete, partials] = await Promise.all([this.list(), this.partials()]);
     const listed = new Set(complete.map((e) => e.key));
-    const partial = new Map<string, CachedModel>();
-    for (const p of await this.partials()) {
+    const incomplete = new Map<string, IncompleteModel>();
+    for (const p of partials) {
       if (listed.has(p.key)) continue;
-      const seen = partial.get(p.key);
-      const stored = (seen?.bytes ?? 0) + p.stored;
-      partial.set(p.key, {
-        ...partialAsEntry(p),
-        bytes: stored,
+      const seen = incomplete.get(p.key);
+      incomplete.set(p.key, {
+        key: p.key,
+        ...p.model,
+        sha256: p.key.slice(p.key.lastIndexOf('#') + 1),
+        url: seen?.url ?? p.url,
+        bytes: (seen?.bytes ?? 0) + p.stored,
+        total: p.model.bytes,
+        storedAt: Math.min(seen?.storedAt ?? p.updatedAt, p.updatedAt),
         lastUsedAt: Math.max(seen?.lastUsedAt ?? 0, p.updatedAt),
       });
     }
-    return [...complete, ...partial.values()]
+    return { complete, incomplete: [...incomplete.values()] };
+  }
+
+  /**
+   * Entries that may go to make room for `forKey`, least recently used first: complete entries and
+   * the stored part of abandoned downloads, never `protect`ed ones.
+   */
+  async evictable(forKey: string, protect: ReadonlySet<string>): Promise<CachedModel[]> {
+    const { complete, incomplete } = await this.holdings();
+    return [...complete, ...incomplete]
       .filter((entry) => entry.key !== forKey && !protect.has(entry.key))
       .sort((a, b) => a.lastUsedAt - b.lastUsedAt);
   }
@@ -235,18 +250,6 @@ export class ModelCache {
     return infos.filter((info): info is CachedModel => info !== undefined);
   }
 
-  /** Bytes stored per entry key, complete or not (chunk records counted by their size). */
-  async storedBytes(): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>();
-    for (const entry of await this.list()) sizes.set(entry.key, entry.bytes);
-    for (const p of await this.partials()) {
-      if (!sizes.has(p.key) || (await this.info(p.key)) === undefined) {
-        sizes.set(p.key, (sizes.get(p.key) ?? 0) + p.stored);
-      }
-    }
-    return sizes;
-  }
-
   async remove(key: string): Promise<void> {
     // Metadata first: a half-removed entry is then invisible rather than listed without bytes.
     await this.storage.del(META + key);
@@ -274,17 +277,4 @@ export class ModelCache {
     );
     for (const key of keys) await this.storage.del(key);
   }
-}
-
-/** An abandoned download as an evictable entry. */
-function partialAsEntry(p: PartialFile): CachedModel {
-  return {
-    key: p.key,
-    ...p.model,
-    sha256: p.key.slice(p.key.lastIndexOf('#') + 1),
-    bytes: p.stored,
-    url: p.url,
-    storedAt: p.updatedAt,
-    lastUsedAt: p.updatedAt,
-  };
 }

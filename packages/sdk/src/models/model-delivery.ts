@@ -119,6 +119,7 @@ export class Delivery {
             variantId: resolved.variantId,
             format: resolved.artifact.format,
             quantization: resolved.artifact.quantization,
+            bytes: total,
           },
           cache,
           chunkBytes,

@@ -304,41 +304,25 @@ export class ModelStore {
   }
 
   private async usage(): Promise<CacheUsage> {
-    const [complete, partials, estimate] = await Promise.all([
-      this.store.list(),
-      this.store.partials(),
+    const [{ complete, incomplete }, estimate] = await Promise.all([
+      this.store.holdings(),
       (this.options.estimate ?? browserEstimate)(),
     ]);
-    const models: CacheUsage['models'] = complete.map((e) => ({
+    const row = (e: CachedModel, total: number, done: boolean): CacheUsage['models'][number] => ({
       name: e.name,
       version: e.version,
       variantId: e.variantId,
       key: e.key,
       bytes: e.bytes,
-      total: e.bytes,
-      complete: true,
+      total,
+      complete: done,
       inUse: this.inUse.has(e.key),
       lastUsedAt: e.lastUsedAt,
-    }));
-    const listed = new Set(complete.map((e) => e.key));
-    const open = new Map<string, CacheUsage['models'][number]>();
-    for (const p of partials) {
-      if (listed.has(p.key)) continue;
-      const row = open.get(p.key) ?? {
-        ...p.model,
-        key: p.key,
-        bytes: 0,
-        total: 0,
-        complete: false,
-        inUse: this.inUse.has(p.key),
-        lastUsedAt: p.updatedAt,
-      };
-      row.bytes += p.stored;
-      row.total = Math.max(row.total, p.bytes);
-      row.lastUsedAt = Math.max(row.lastUsedAt, p.updatedAt);
-      open.set(p.key, row);
-    }
-    models.push(...open.values());
+    });
+    const models = [
+      ...complete.map((e) => row(e, e.bytes, true)),
+      ...incomplete.map((e) => row(e, e.total, false)),
+    ];
     return {
       models,
       bytes: models.reduce((sum, m) => sum + m.bytes, 0),

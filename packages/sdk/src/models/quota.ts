@@ -45,10 +45,11 @@ export async function ensureRoom(request: {
     stored += (await request.cache.readPartial(request.key, index))?.stored ?? 0;
   }
   const needed = request.files.reduce((sum, f) => sum + f.bytes, 0) - stored;
-  const cacheBytes =
-    request.maxBytes === undefined
-      ? 0
-      : [...(await request.cache.storedBytes()).values()].reduce((sum, b) => sum + b, 0);
+  const holdings = request.maxBytes === undefined ? undefined : await request.cache.holdings();
+  const cacheBytes = [...(holdings?.complete ?? []), ...(holdings?.incomplete ?? [])].reduce(
+    (sum, e) => sum + e.bytes,
+    0,
+  );
   const limits = [
     ...(browser ? [{ quota: browser.quota, usage: browser.usage, what: 'quota' }] : []),
     ...(request.maxBytes !== undefined
@@ -59,21 +60,20 @@ export async function ensureRoom(request: {
     .map((l) => ({ ...l, free: Math.max(0, l.quota - l.usage) }))
     .sort((a, b) => a.free - b.free)[0]!;
   const free = tightest.free;
-  const estimateForMessage = { quota: tightest.quota, usage: tightest.usage };
   if (needed <= free) return;
   const candidates = await request.cache.evictable(request.key, request.protect);
   const evictableBytes = candidates.reduce((sum, e) => sum + e.bytes, 0);
   if (free + evictableBytes < needed) {
     throw new EdgewiseError(
       'QUOTA',
-      `${request.key} needs ${mb(needed)} more storage, but ${tightest.what === 'maxBytes' ? 'the model cache (maxBytes)' : 'this site'} has ${mb(free)} free of its ${mb(estimateForMessage.quota)} ${tightest.what === 'maxBytes' ? 'budget' : 'quota'}${evictableBytes > 0 ? ` and evicting every cached model not in use would free only ${mb(evictableBytes)}` : ''}; nothing was downloaded. Free ${mb(needed - free - evictableBytes)} (dispose models, clear this site's storage, or call navigator.storage.persist() for a larger quota), or load a smaller variant.`,
+      `${request.key} needs ${mb(needed)} more storage, but ${tightest.what === 'maxBytes' ? 'the model cache (maxBytes)' : 'this site'} has ${mb(free)} free of its ${mb(tightest.quota)} ${tightest.what === 'maxBytes' ? 'budget' : 'quota'}${evictableBytes > 0 ? ` and evicting every cached model not in use would free only ${mb(evictableBytes)}` : ''}; nothing was downloaded. Free ${mb(needed - free - evictableBytes)} (dispose models, clear this site's storage, or call navigator.storage.persist() for a larger quota), or load a smaller variant.`,
       {
         details: {
           key: request.key,
           needed,
           free,
-          quota: estimateForMessage.quota,
-          usage: estimateForMessage.usage,
+          quota: tightest.quota,
+          usage: tightest.usage,
           limit: tightest.what,
           evictable: evictableBytes,
         },

@@ -165,7 +165,7 @@ describe('ModelStore: external data', () => {
     });
     await expect(store().fetchModel('big')).rejects.toMatchObject({ code: 'NETWORK' });
     const usage = await store().cache.usage();
-    expect(usage.models).toMatchObject([{ name: 'big', complete: false, bytes: 10_000 + 2 * CHUNK }]);
+    expect(usage.models).toMatchObject([{ name: 'big', complete: false, bytes: 10_000 + 2 * CHUNK, total }]);
     server.requests.length = 0;
     const fetched = await store().fetchModel('big');
     expect(sha(fetched.externalData[0]!.data)).toBe(sha(files['/big/model.onnx.data0']));

@@ -104,7 +104,14 @@ describe('ModelCache', () => {
     });
     await cache.writePartial({
       key,
-      model: { name: 'big', version: '1.0.0', variantId: 'base', format: 'onnx', quantization: 'fp32' },
+      model: {
+        name: 'big',
+        version: '1.0.0',
+        variantId: 'base',
+        format: 'onnx',
+        quantization: 'fp32',
+        bytes: 1000,
+      },
       file: 0,
       url: 'http://x/big.onnx',
       sha256: 'b'.repeat(64),
@@ -119,7 +126,7 @@ describe('ModelCache', () => {
       [key, 64],
       [done.key, 100],
     ]);
-    expect((await cache.storedBytes()).get(key)).toBe(64);
+    expect((await cache.holdings()).incomplete).toMatchObject([{ key, bytes: 64, total: 1000 }]);
     await cache.remove(key);
     expect(await cache.partials()).toEqual([]);
     expect(await cache.evictable('other', new Set())).toHaveLength(1);
