@@ -4,7 +4,15 @@
 import type { Page } from 'playwright';
 import { median, pairedRatio, perSecond, quantile, roundOrder } from './stats.js';
 
-export type Contender = 'edgewise' | 'ort-direct' | 'ort-proxy' | 'litert-direct' | 'tfjs-tflite';
+export type Contender =
+  | 'edgewise'
+  | 'ort-direct'
+  | 'ort-proxy'
+  | 'litert-direct'
+  | 'tfjs-tflite'
+  /** Floors, not rivals: a worker that only echoes the payload, and LiteRT.js in a plain worker. */
+  | 'echo'
+  | 'litert-worker';
 
 export interface InferenceCase {
   id: string;
@@ -110,6 +118,8 @@ export const CONTENDER_LABELS: Record<Contender, string> = {
   'ort-proxy': 'onnxruntime-web proxy',
   'litert-direct': 'LiteRT.js direct',
   'tfjs-tflite': 'tfjs-tflite direct',
+  echo: 'bare worker echo (floor)',
+  'litert-worker': 'LiteRT.js in a plain worker',
 };
 
 export interface ContenderSummary {

@@ -1,5 +1,4 @@
 import type { Attributes } from '@edgewise/protocol';
-import { createInferenceWorker } from './create-worker.js';
 import {
   checkAttributes,
   checkConfig,
@@ -24,19 +23,11 @@ import type { Backend, BackendPlan } from './inference/backend-plan.js';
 import type { BackendTiming } from './inference/backend-race.js';
 import { type BackendCapabilities, detectBackends } from './inference/capabilities.js';
 import type { InferenceHost } from './inference/engine-types.js';
-import { LazyHost } from './inference/lazy-host.js';
-import {
-  describePlacement,
-  type ModelFiles,
-  type PlacementRequest,
-  place,
-  planPlacement,
-} from './inference/placement.js';
-import { RemoteHost } from './inference/remote-host.js';
+import type { ModelFiles, PlacementRequest } from './inference/placement.js';
+import type { RemoteHost } from './inference/remote-host.js';
 import { isNode } from './inference/runtime-session.js';
-import { WorkerHost } from './inference/worker-host.js';
-import { Model } from './model.js';
-import { bytesFiles, manifestFiles } from './models/model-files.js';
+import type { WorkerHost } from './inference/worker-host.js';
+import type { Model } from './model.js';
 import type { ModelStore } from './models/model-store.js';
 import type { ProgressCallback } from './models/progress.js';
 import type { ModelCacheApi } from './models/store-types.js';
@@ -84,8 +75,12 @@ export class Edgewise {
     this.#exposures = new parts.ExposureLog();
     const useWorker = config.worker ?? (!isNode() && typeof Worker === 'function');
     this.#host = useWorker
-      ? new WorkerHost(createInferenceWorker, config.timeouts?.workerStartMs, config.recycleWorkerAfterLoads)
-      : new LazyHost(async () => new (await import('./inference/engine.js')).InferenceEngine());
+      ? new parts.WorkerHost(
+          parts.createInferenceWorker,
+          config.timeouts?.workerStartMs,
+          config.recycleWorkerAfterLoads,
+        )
+      : new parts.LazyHost(async () => new (await import('./inference/engine.js')).InferenceEngine());
     this.#host.onEvent((event) => {
       if (event.type === 'fallback') {
         if (event.to)
@@ -145,7 +140,7 @@ export class Edgewise {
     this.runtimeBaseUrl = runtimeBaseUrl(config);
     this.serverUrl = serverUrl(config);
     if (this.serverUrl) {
-      this.#remote = new RemoteHost(
+      this.#remote = new parts.RemoteHost(
         this.serverUrl,
         config.writeKey ? { authorization: `Bearer ${config.writeKey}` } : {},
       );
@@ -208,7 +203,7 @@ export class Edgewise {
   /** The plan for one load: this device's backends and the server, in the app's order. */
   async #plan(backends: Backend[] | undefined, remote: boolean): Promise<BackendPlan> {
     const preference = backends ?? this.config.backends;
-    return planPlacement(await this.capabilities(), {
+    return this.#parts.planPlacement(await this.capabilities(), {
       ...(preference ? { preference } : {}),
       ...(this.config.wasmThreads ? { threads: this.config.wasmThreads } : {}),
       remote: remote && this.#remote !== undefined,
@@ -253,12 +248,16 @@ export class Edgewise {
       request.plan = timed;
       measured = timed.measured;
     }
-    const placed = await place(request);
+    const placed = await this.#parts.place(request);
     const { file } = placed;
-    const model = new Model({
+    const model = new this.#parts.Model({
       id,
       host: placed.host,
-      description: describePlacement(placed, { experiment: options.experiment, arm: options.arm, measured }),
+      description: this.#parts.describePlacement(placed, {
+        experiment: options.experiment,
+        arm: options.arm,
+        measured,
+      }),
       cacheSize: this.config.predictionCacheSize ?? 0,
       ...(this.config.timeouts?.predictMs ? { predictTimeoutMs: this.config.timeouts.predictMs } : {}),
       ...(options.onReward ? { onReward: options.onReward } : {}),
@@ -320,7 +319,7 @@ export class Edgewise {
     const { shaderF16 } = (await this.capabilities()).webgpu;
     const open = (arm: Assignment | undefined, hooks: ModelHooks = {}) =>
       this.#open(
-        manifestFiles(store, arm?.model ?? name, {
+        this.#parts.manifestFiles(store, arm?.model ?? name, {
           shaderF16,
           ...versionRequest(options, arm),
           ...(arm?.variant ? { variant: arm.variant } : options.variant ? { variant: options.variant } : {}),
@@ -388,7 +387,7 @@ export class Edgewise {
     if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
       throw new EdgewiseError('MODEL_FORMAT', 'loadBytes() needs the model file as a non-empty Uint8Array');
     }
-    const files = bytesFiles(bytes, {
+    const files = this.#parts.bytesFiles(bytes, {
       name: options.name ?? 'model',
       version: options.version ?? 'local',
       format: options.format,
@@ -398,7 +397,7 @@ export class Edgewise {
 
   /** Test hook: crashes the inference worker the way a runtime abort would. */
   crashWorkerForTesting(): void {
-    if (this.#host instanceof WorkerHost) this.#host.crashWorkerForTesting();
+    if (this.#host instanceof this.#parts.WorkerHost) this.#host.crashWorkerForTesting();
   }
 
   async close(): Promise<void> {

@@ -1,17 +1,19 @@
-import { EdgewiseError } from './errors.js';
+import { Deadlines } from './deadlines.js';
+import { EdgewiseError, isEdgewiseError } from './errors.js';
 import type { Backend } from './inference/backend-plan.js';
 import type { BackendTiming } from './inference/backend-race.js';
-import { canBatch, concatRows, splitRows } from './inference/batch-tensors.js';
+import { concatRows, splitRows } from './inference/batch-tensors.js';
 import type { InferenceHost, LoadedModel } from './inference/engine-types.js';
+import { InputSignature } from './inference/input-signature.js';
 import { LruCache } from './inference/lru-cache.js';
 import { predictionKey } from './inference/prediction-key.js';
-import type { NamedInputs, NamedOutputs, Tensor } from './inference/tensors.js';
-import { validateInputs } from './inference/validate-inputs.js';
-
+import { copyTensors, type NamedInputs, type NamedOutputs, type Tensor } from './inference/tensors.js';
 import type { ModelFormat, Quantization, TensorSpec } from './models/manifest-types.js';
-import { withTimeout } from './timeout.js';
 
 export const DEFAULT_PREDICT_TIMEOUT_MS = 60_000;
+
+/** Every model's predictions share one timer for their timeouts. */
+const deadlines = new Deadlines();
 
 /** What was chosen for a loaded model, and why. */
 export interface ModelDescription {
@@ -64,15 +66,10 @@ export interface ModelParts {
   onDispose: () => void;
 }
 
-function copyFeeds(feeds: Record<string, Tensor>): Record<string, Tensor> {
-  return Object.fromEntries(
-    Object.entries(feeds).map(([n, t]) => [n, { data: t.data.slice() as Tensor['data'], dims: [...t.dims] }]),
-  );
-}
-
 /** A model loaded on one backend. `predict` validates inputs before anything reaches the runtime. */
 export class Model {
   #description: ModelDescription;
+  #signature: InputSignature;
   #disposed = false;
   readonly #cache: LruCache<string, NamedOutputs> | undefined;
 
@@ -81,6 +78,7 @@ export class Model {
   constructor(parts: ModelParts) {
     this.#parts = parts;
     this.#description = parts.description;
+    this.#signature = new InputSignature(parts.description.inputs);
     this.#cache = parts.cacheSize > 0 ? new LruCache(parts.cacheSize) : undefined;
   }
 
@@ -142,7 +140,7 @@ export class Model {
   /** A prediction that does not answer within the bound fails with TIMEOUT (the runtime may still be busy). */
   #bounded<T>(work: Promise<T>): Promise<T> {
     const ms = this.#parts.predictTimeoutMs ?? DEFAULT_PREDICT_TIMEOUT_MS;
-    return withTimeout(
+    return deadlines.bound(
       work,
       ms,
       () =>
@@ -168,8 +166,9 @@ export class Model {
     return result;
   }
 
-  #run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    return this.#timed((parts) => parts.host.run(parts.id, feeds));
+  /** `handOver`: the host may take the buffers (transfer them); otherwise it leaves them intact. */
+  #run(feeds: Record<string, Tensor>, handOver: boolean): Promise<Record<string, Tensor>> {
+    return this.#timed((parts) => parts.host.run(parts.id, feeds, handOver));
   }
 
   /**
@@ -181,6 +180,7 @@ export class Model {
     const old = this.#parts;
     this.#parts = next.#parts;
     this.#description = next.#description;
+    this.#signature = next.#signature;
     next.#disposed = true;
     this.#cache?.clear();
     old.onDispose();
@@ -205,33 +205,46 @@ export class Model {
    */
   async predict(inputs: NamedInputs, options: PredictOptions = {}): Promise<NamedOutputs> {
     this.#check();
-    let feeds = validateInputs(this.inputs, inputs);
-    // The caller's buffers stay theirs unless they ask for zero-copy.
-    if (!options.transfer) feeds = copyFeeds(feeds);
-    const key = this.#cache
-      ? await predictionKey(`${this.name}@${this.version}/${this.#description.variant ?? ''}`, feeds)
-      : '';
-    const hit = this.#cache?.get(key);
+    const feeds = this.#signature.check(inputs);
+    // No await before the run starts: the worker host posts the inputs now, so the caller may reuse
+    // its arrays as soon as this returns, and the copy (without `transfer`) is the structured clone's.
+    if (!this.#cache) return this.#run(feeds, options.transfer === true);
+    // The key's digest is awaited before the run: a copy now keeps later writes by the caller out.
+    const own = options.transfer ? feeds : copyTensors(feeds);
+    const key = await predictionKey(`${this.name}@${this.version}/${this.#description.variant ?? ''}`, own);
+    const hit = this.#cache.get(key);
     if (hit) return hit;
-    const outputs = await this.#run(feeds);
-    this.#cache?.set(key, outputs);
+    const outputs = await this.#run(own, true);
+    this.#cache.set(key, outputs);
     return outputs;
   }
 
   /**
-   * Runs many inputs: in one call stacked along the first dimension when every input's first dimension
-   * is dynamic, else one call per item. Inputs are copied, never detached.
+   * Runs many inputs in one trip to the worker: stacked along the first dimension into one run when
+   * every input's first dimension is dynamic, else one run per item inside the worker. Inputs are
+   * copied, never detached. The outputs of one batch are views into one buffer per output name: copy
+   * one (`data.slice()`) before transferring it elsewhere.
    */
   async predictBatch(items: readonly NamedInputs[]): Promise<NamedOutputs[]> {
     this.#check();
     if (items.length === 0) return [];
-    const validated = items.map((item) => validateInputs(this.inputs, item));
-    if (!canBatch(this.inputs)) {
-      // The model takes one item per run (fixed batch, state inputs): still one trip to the worker.
-      return this.#timed((parts) => parts.host.runMany(parts.id, validated.map(copyFeeds)), items.length);
+    const signature = this.#signature;
+    const validated = items.map((item, i) => {
+      try {
+        return signature.check(item);
+      } catch (error) {
+        throw isEdgewiseError(error)
+          ? new EdgewiseError(error.code, `item ${i} of ${items.length}: ${error.message}`, {
+              details: { ...error.details, item: i },
+            })
+          : error;
+      }
+    });
+    if (!signature.stackable) {
+      return this.#timed((parts) => parts.host.runMany(parts.id, validated), items.length);
     }
     const { feeds, rows } = concatRows(validated);
-    return splitRows(await this.#run(feeds), rows);
+    return splitRows(await this.#run(feeds, true), rows);
   }
 
   /** Sends a reward for this user's last exposure to the experiment this model was loaded for. */

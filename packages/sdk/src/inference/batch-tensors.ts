@@ -32,7 +32,7 @@ export function concatRows(items: readonly Record<string, Tensor>[]): {
   return { feeds, rows };
 }
 
-/** Splits batched outputs back into one result per item, by each item's row count. */
+/** Splits batched outputs back into one result per item, by each item's row count: views, not copies. */
 export function splitRows(
   outputs: Record<string, Tensor>,
   rows: readonly number[],
@@ -43,7 +43,10 @@ export function splitRows(
     let start = 0;
     rows.forEach((count, i) => {
       const end = start + count * perRow;
-      results[i]![name] = { data: t.data.slice(start, end) as TensorData, dims: [count, ...t.dims.slice(1)] };
+      results[i]![name] = {
+        data: t.data.subarray(start, end) as TensorData,
+        dims: [count, ...t.dims.slice(1)],
+      };
       start = end;
     });
   }

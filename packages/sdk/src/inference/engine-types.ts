@@ -60,9 +60,16 @@ export type EngineEvent =
  */
 export interface InferenceHost {
   load(id: string, request: LoadRequest): Promise<LoadedModel>;
-  run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
-  /** Several runs in one call: one worker round trip for a batch the model cannot stack. */
-  runMany(id: string, feeds: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]>;
+  /**
+   * `handOver`: the buffers are the host's to take (a worker host transfers them); without it the
+   * caller's arrays stay intact and may be reused once `run` returns its promise.
+   */
+  run(id: string, feeds: Record<string, Tensor>, handOver?: boolean): Promise<Record<string, Tensor>>;
+  /**
+   * Several runs in one call: one worker round trip for a batch the model cannot stack. The caller's
+   * arrays stay intact and may be reused once it returns its promise.
+   */
+  runMany(id: string, feeds: Record<string, Tensor>[], handOver?: boolean): Promise<Record<string, Tensor>[]>;
   dispose(id: string): Promise<void>;
   onEvent(listener: (event: EngineEvent) => void): void;
   close(): Promise<void>;

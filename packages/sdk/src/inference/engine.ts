@@ -6,7 +6,7 @@ import { liteRtAdapter } from './litert-adapter.js';
 import { collectContent, releasedContent } from './model-content.js';
 import { onnxAdapter } from './onnx-adapter.js';
 import type { RuntimeAdapter, RuntimeSession } from './runtime-session.js';
-import type { Tensor } from './tensors.js';
+import { copyTensors, type Tensor } from './tensors.js';
 import { tfjsTfliteAdapter } from './tfjs-tflite-adapter.js';
 
 interface Entry {
@@ -41,9 +41,21 @@ export class InferenceEngine implements InferenceHost {
    */
   #tail: Promise<unknown> = Promise.resolve();
 
+  /** Calls queued or running; at 0 a call starts at once instead of a microtask later. */
+  #inFlight = 0;
+
   #serial<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(work, work);
-    this.#tail = result.catch(() => undefined);
+    const result = this.#inFlight === 0 ? work() : this.#tail.then(work, work);
+    this.#inFlight++;
+    const settled = result.then(
+      () => {
+        this.#inFlight--;
+      },
+      () => {
+        this.#inFlight--;
+      },
+    );
+    this.#tail = settled;
     return result;
   }
 
@@ -128,7 +140,9 @@ export class InferenceEngine implements InferenceHost {
     return entry;
   }
 
-  run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  // Runs wait their turn (#serial), so inputs not handed over are copied now, while they are as given.
+  run(id: string, feeds: Record<string, Tensor>, handOver = false): Promise<Record<string, Tensor>> {
+    if (!handOver) feeds = copyTensors(feeds);
     return this.#serial(async () => {
       let entry = this.#entry(id);
       if (entry.lost) entry = await this.#recover(id, entry, entry.lost);
@@ -136,7 +150,12 @@ export class InferenceEngine implements InferenceHost {
     });
   }
 
-  runMany(id: string, feedsList: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+  runMany(
+    id: string,
+    feedsList: Record<string, Tensor>[],
+    handOver = false,
+  ): Promise<Record<string, Tensor>[]> {
+    if (!handOver) feedsList = feedsList.map(copyTensors);
     return this.#serial(async () => {
       const results: Record<string, Tensor>[] = [];
       for (const feeds of feedsList) {

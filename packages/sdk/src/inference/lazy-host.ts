@@ -1,5 +1,5 @@
 import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
-import type { Tensor } from './tensors.js';
+import { copyTensors, type Tensor } from './tensors.js';
 
 /**
  * An InferenceHost created on first use from a dynamic import, so the in-process engine and its
@@ -23,12 +23,15 @@ export class LazyHost implements InferenceHost {
     return (await this.#get()).load(id, request);
   }
 
-  async run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    return (await this.#get()).run(id, feeds);
+  // The host arrives after an await: the caller's arrays are copied now, as the contract asks.
+  run(id: string, feeds: Record<string, Tensor>, handOver = false): Promise<Record<string, Tensor>> {
+    const own = handOver ? feeds : copyTensors(feeds);
+    return this.#get().then((host) => host.run(id, own, true));
   }
 
-  async runMany(id: string, feeds: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
-    return (await this.#get()).runMany(id, feeds);
+  runMany(id: string, feeds: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+    const own = feeds.map(copyTensors);
+    return this.#get().then((host) => host.runMany(id, own, true));
   }
 
   async dispose(id: string): Promise<void> {

@@ -89,6 +89,7 @@ function specsOf(details: readonly LiteRtModule.TensorDetails[]): TensorSpec[] {
 class LiteRtSession implements RuntimeSession {
   readonly inputs: TensorSpec[];
   readonly outputs: TensorSpec[];
+  readonly #outputDims: Map<string, number[]>;
 
   constructor(
     private readonly litert: LiteRt,
@@ -96,6 +97,7 @@ class LiteRtSession implements RuntimeSession {
   ) {
     this.inputs = specsOf(model.getInputDetails());
     this.outputs = specsOf(model.getOutputDetails());
+    this.#outputDims = new Map(this.outputs.map((o) => [o.name, o.shape as number[]]));
   }
 
   async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
@@ -106,11 +108,11 @@ class LiteRtSession implements RuntimeSession {
       }
       const results = await this.model.run(inputs);
       const out: Record<string, Tensor> = {};
-      for (const [name, value] of Object.entries(results)) {
+      for (const name in results) {
+        const value = results[name]!;
+        // data() copies out of the WASM heap into a buffer of its own: it can be transferred as is.
         const data = (await value.data()) as TensorData;
-        const spec = this.outputs.find((o) => o.name === name);
-        const Ctor = data.constructor as new (source: ArrayLike<number | bigint>) => TensorData;
-        out[name] = { data: new Ctor(data as never), dims: (spec?.shape as number[]) ?? [data.length] };
+        out[name] = { data, dims: this.#outputDims.get(name)?.slice() ?? [data.length] };
         value.delete();
       }
       return out;

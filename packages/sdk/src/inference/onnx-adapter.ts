@@ -80,11 +80,6 @@ function specsOf(metadata: readonly Ort.InferenceSession.ValueMetadata[]): Tenso
   });
 }
 
-function toOrtTensor(ort: OrtModule, spec: TensorSpec | undefined, tensor: Tensor): Ort.Tensor {
-  const type = spec?.dtype ?? 'float32';
-  return new ort.Tensor(type, tensor.data as never, tensor.dims);
-}
-
 function fromOrtTensor(value: Ort.Tensor): Tensor {
   const data = value.data as TensorData;
   // A CPU output already owns a fresh JS buffer (onnxruntime-web copies it out of the WASM heap):
@@ -110,6 +105,7 @@ class OnnxSession implements RuntimeSession {
   readonly inputs: TensorSpec[];
   readonly outputs: TensorSpec[];
   readonly lost?: Promise<string>;
+  readonly #dtypes: Map<string, TensorDType>;
 
   constructor(
     private readonly ort: OrtModule,
@@ -118,21 +114,26 @@ class OnnxSession implements RuntimeSession {
   ) {
     this.inputs = specsOf(session.inputMetadata);
     this.outputs = specsOf(session.outputMetadata);
+    this.#dtypes = new Map(this.inputs.map((s) => [s.name, s.dtype]));
     if (lost) this.lost = lost;
   }
 
   async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
     const ortFeeds: Record<string, Ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) {
-      ortFeeds[name] = toOrtTensor(
-        this.ort,
-        this.inputs.find((s) => s.name === name),
-        tensor,
+    for (const name in feeds) {
+      const tensor = feeds[name]!;
+      ortFeeds[name] = new this.ort.Tensor(
+        this.#dtypes.get(name) ?? 'float32',
+        tensor.data as never,
+        tensor.dims,
       );
     }
-    const results = await this.session.run(ortFeeds).catch((error: unknown) => {
+    let results: Ort.InferenceSession.ReturnType;
+    try {
+      results = await this.session.run(ortFeeds);
+    } catch (error) {
       throw runtimeRunError('onnxruntime-web', error);
-    });
+    }
     const out: Record<string, Tensor> = {};
     for (const name of this.session.outputNames) {
       const value = results[name];

@@ -1,7 +1,7 @@
 import { EdgewiseError } from '../errors.js';
 import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
 import { remotePredict } from './remote-predict.js';
-import type { Tensor } from './tensors.js';
+import { copyTensors, type Tensor } from './tensors.js';
 
 /**
  * The server as one more place a model can run: the same contract as the worker, answered by
@@ -50,9 +50,15 @@ export class RemoteHost implements InferenceHost {
     });
   }
 
-  async runMany(id: string, feedsList: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+  async runMany(
+    id: string,
+    feedsList: Record<string, Tensor>[],
+    handOver = false,
+  ): Promise<Record<string, Tensor>[]> {
+    // Each item is encoded when its request goes, after the last one's answer: copies until then.
+    const own = handOver ? feedsList : feedsList.map(copyTensors);
     const results: Record<string, Tensor>[] = [];
-    for (const feeds of feedsList) results.push(await this.run(id, feeds));
+    for (const feeds of own) results.push(await this.run(id, feeds));
     return results;
   }
 

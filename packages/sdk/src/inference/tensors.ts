@@ -50,3 +50,13 @@ export function transferablesOf(tensors: Record<string, Tensor>): ArrayBuffer[] 
   }
   return [...buffers];
 }
+
+/** Fresh buffers for the tensors (dims shared: callers never mutate them after validation). */
+export function copyTensors(tensors: Record<string, Tensor>): Record<string, Tensor> {
+  const copy: Record<string, Tensor> = {};
+  for (const name in tensors) {
+    const t = tensors[name]!;
+    copy[name] = { data: t.data.slice() as TensorData, dims: t.dims };
+  }
+  return copy;
+}

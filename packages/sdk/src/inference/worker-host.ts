@@ -2,7 +2,9 @@ import * as Comlink from 'comlink';
 import { EdgewiseError } from '../errors.js';
 import { withTimeout } from '../timeout.js';
 import type { EngineEvent, InferenceHost, LoadedModel, LoadRequest } from './engine-types.js';
-import { elementCount, type Tensor, transferablesOf } from './tensors.js';
+import { type PackedItems, packItems } from './packed-items.js';
+import { RunClient } from './run-channel.js';
+import { copyTensors, elementCount, type Tensor } from './tensors.js';
 import type { InferenceWorkerApi, WorkerLoadRequest } from './worker.js';
 
 /** More restarts than this within the window means the worker cannot start at all. */
@@ -14,6 +16,24 @@ export const DEFAULT_WORKER_START_MS = 10_000;
 interface Pending {
   reject(error: unknown): void;
   retry(): void;
+}
+
+/** A non-empty input whose buffer is gone went to a worker that died with it. */
+function wasTransferred(feeds: Record<string, Tensor>): boolean {
+  for (const name in feeds) {
+    const t = feeds[name]!;
+    if (t.data.byteLength === 0 && elementCount(t.dims) > 0) return true;
+  }
+  return false;
+}
+
+function wasPackedAway(packed: PackedItems): boolean {
+  for (const name in packed.tensors) {
+    const t = packed.tensors[name]!;
+    if (t.data.byteLength === 0 && t.data.length === 0 && t.dims.some((d) => elementCount(d) > 0))
+      return true;
+  }
+  return false;
 }
 
 function restore(error: unknown): unknown {
@@ -31,10 +51,14 @@ function restore(error: unknown): unknown {
 export class WorkerHost implements InferenceHost {
   #worker!: Worker;
   #api!: Comlink.Remote<InferenceWorkerApi>;
+  /** Predictions go as plain messages beside Comlink's (see run-channel.ts); Comlink carries the rest. */
+  #runs!: RunClient;
   #generation = 0;
   #restarting: Promise<void> | undefined;
   /** Settles when the current worker answered its first call, or rejects when it did not in time. */
   #ready!: Promise<void>;
+  /** The current worker answered: calls start at once, without waiting on #ready. */
+  #started = false;
   /** The generation whose worker was last stopped. */
   #stopped = 0;
   readonly #requests = new Map<string, LoadRequest>();
@@ -72,14 +96,18 @@ export class WorkerHost implements InferenceHost {
     const generation = ++this.#generation;
     this.#worker = this.createWorker();
     this.#api = Comlink.wrap<InferenceWorkerApi>(this.#worker);
+    this.#runs = new RunClient(this.#worker);
     this.#worker.addEventListener('error', (event) => {
       event.preventDefault();
       if (generation === this.#generation)
         void this.#restart(`worker error: ${event.message || 'its script did not load'}`, generation);
     });
     void this.#api.onEvent(Comlink.proxy((e: EngineEvent) => this.#emit(e)));
+    this.#started = false;
     this.#ready = withTimeout(
-      this.#api.ready().then(() => undefined),
+      this.#api.ready().then(() => {
+        if (generation === this.#generation) this.#started = true;
+      }),
       this.startTimeoutMs,
       () => new Error(`no answer within ${this.startTimeoutMs / 1000} s`),
     );
@@ -165,7 +193,8 @@ export class WorkerHost implements InferenceHost {
         attempts++;
         const generation = this.#generation;
         this.#pending.add(pending);
-        (this.#restarting ?? this.#ready).then(work).then(
+        // Started at once when nothing is in the way, so a run posts its inputs before this returns.
+        (this.#postsNow() ? work() : (this.#restarting ?? this.#ready).then(work)).then(
           (value) => {
             if (generation !== this.#generation && this.#pending.has(pending)) return;
             this.#pending.delete(pending);
@@ -180,6 +209,11 @@ export class WorkerHost implements InferenceHost {
       };
       attempt();
     });
+  }
+
+  /** Whether a call made now reaches the worker now (it started, and no restart is under way). */
+  #postsNow(): boolean {
+    return this.#started && !this.#restarting && !this.#idle && !this.#broken && !this.#closed;
   }
 
   async load(id: string, request: LoadRequest): Promise<LoadedModel> {
@@ -235,33 +269,31 @@ export class WorkerHost implements InferenceHost {
     return { ...rest, upload };
   }
 
-  run(id: string, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    // Transferred, not copied: predict() hands its input buffers over (see Model.predict).
+  run(id: string, feeds: Record<string, Tensor>, handOver = false): Promise<Record<string, Tensor>> {
+    // A call that has to wait for the worker posts later: copy now, so that what the caller writes to
+    // its arrays meanwhile does not reach the model.
+    if (!handOver && !this.#postsNow()) {
+      feeds = copyTensors(feeds);
+      handOver = true;
+    }
     return this.#call(async () => {
-      if (Object.values(feeds).some((t) => elementCount(t.dims) > 0 && t.data.byteLength === 0)) {
+      if (handOver && wasTransferred(feeds)) {
         throw new EdgewiseError(
           'WORKER_CRASHED',
           'the inference worker crashed during this call after its inputs were transferred to it; call predict again',
         );
       }
-      return this.#api.run(id, Comlink.transfer(feeds, transferablesOf(feeds)));
+      return this.#runs.run(id, feeds, handOver);
     });
   }
 
-  /** Inputs here are the caller's copies (see Model.predictBatch), so transferring them is safe. */
+  /** The items are packed now into one copy per input name (see packed-items.ts); the caller's stay intact. */
   runMany(id: string, feedsList: Record<string, Tensor>[]): Promise<Record<string, Tensor>[]> {
+    let packed = packItems(feedsList);
     return this.#call(async () => {
-      if (
-        feedsList.some((feeds) =>
-          Object.values(feeds).some((t) => elementCount(t.dims) > 0 && t.data.byteLength === 0),
-        )
-      ) {
-        throw new EdgewiseError(
-          'WORKER_CRASHED',
-          'the inference worker crashed during this call after its inputs were transferred to it; call predictBatch again',
-        );
-      }
-      return this.#api.runMany(id, Comlink.transfer(feedsList, feedsList.flatMap(transferablesOf)));
+      // A retry after a crash: the first packing went to the dead worker.
+      if (wasPackedAway(packed)) packed = packItems(feedsList);
+      return this.#runs.runMany(id, packed);
     });
   }
 
@@ -299,6 +331,7 @@ export class WorkerHost implements InferenceHost {
     if (this.#stopped === this.#generation || this.#generation === 0) return;
     this.#stopped = this.#generation;
     this.#api[Comlink.releaseProxy]();
+    this.#runs.close();
     this.#worker.terminate();
   }
 }

@@ -1,10 +1,11 @@
 // The inference worker: runtimes load here, lazily, never on the main thread.
 import * as Comlink from 'comlink';
-import { EdgewiseError, isEdgewiseError } from '../errors.js';
+import { EdgewiseError } from '../errors.js';
 import { InferenceEngine } from './engine.js';
 import type { EngineEvent, LoadRequest } from './engine-types.js';
 import { type ContentFile, memoryContent } from './model-content.js';
-import { type Tensor, transferablesOf } from './tensors.js';
+import { type RunEndpoint, serveRuns } from './run-channel.js';
+import { guarded } from './worker-guard.js';
 
 const engine = new InferenceEngine();
 
@@ -24,38 +25,6 @@ function takeUpload(upload: string): LoadRequest['content'] {
     model,
     rest.map((data, i) => ({ path: entry.files[i + 1]?.path ?? '', data })),
   );
-}
-
-/**
- * A WebAssembly trap (an integer overflow, an out-of-bounds access, an abort) unwinds through the
- * runtime's C++ without running its destructors: its heap, locks and sessions are in an unknown
- * state, so every later answer from it would be suspect.
- */
-function isRuntimeTrap(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
-    if ((e as { name?: unknown }).name === 'RuntimeError') return true;
-  }
-  return false;
-}
-
-/** Errors cross as plain data with their code; the client turns them back into EdgewiseError. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isRuntimeTrap(error)) {
-      // The worker ends itself instead of answering: the host sees it die, starts a fresh runtime,
-      // reloads the models and retries the call once, as after any crash.
-      const message = error instanceof Error ? error.message : String(error);
-      setTimeout(() => {
-        throw new Error(`the runtime trapped (${message}); this worker cannot be trusted any more`);
-      });
-      return new Promise<never>(() => {});
-    }
-    if (isEdgewiseError(error)) throw error.toJSON();
-    throw new EdgewiseError('INTERNAL', error instanceof Error ? error.message : String(error)).toJSON();
-  }
 }
 
 const api = {
@@ -86,16 +55,6 @@ const api = {
       const { upload, ...rest } = request;
       return engine.load(id, { ...rest, content: takeUpload(upload) });
     }),
-  run: (id: string, feeds: Record<string, Tensor>) =>
-    guarded(async () => {
-      const outputs = await engine.run(id, feeds);
-      return Comlink.transfer(outputs, transferablesOf(outputs));
-    }),
-  runMany: (id: string, feedsList: Record<string, Tensor>[]) =>
-    guarded(async () => {
-      const outputs = await engine.runMany(id, feedsList);
-      return Comlink.transfer(outputs, outputs.flatMap(transferablesOf));
-    }),
   dispose: (id: string) => guarded(() => engine.dispose(id)),
   onEvent: (listener: (event: EngineEvent) => void) => engine.onEvent(listener),
   /** For tests of crash recovery: dies the way a runtime abort does, with an uncaught error. */
@@ -109,3 +68,5 @@ const api = {
 export type InferenceWorkerApi = typeof api;
 
 Comlink.expose(api);
+// Predictions arrive beside Comlink's messages, on the same channel (see run-channel.ts).
+serveRuns(globalThis as unknown as RunEndpoint, engine);
