@@ -26,7 +26,6 @@ import type { InferenceHost } from './inference/engine-types.js';
 import type { ModelFiles, PlacementRequest } from './inference/placement.js';
 import type { RemoteHost } from './inference/remote-host.js';
 import { isNode } from './inference/runtime-session.js';
-import type { WorkerHost } from './inference/worker-host.js';
 import type { Model } from './model.js';
 import type { ModelStore } from './models/model-store.js';
 import type { ProgressCallback } from './models/progress.js';
