@@ -2,7 +2,14 @@
 
 import { ms, rate, x } from './format.js';
 import { GOALS, type Row, row } from './goals.js';
-import { type CaseResult, CONTENDER_LABELS, type Contender, summarizeCase, versus } from './inference.js';
+import {
+  type CaseResult,
+  CONTENDER_LABELS,
+  type Contender,
+  summarizeCase,
+  versus,
+  versusFloor,
+} from './inference.js';
 
 function adapterOf(c: CaseResult): string {
   const reason = c.results.find((r) => r.contender === 'edgewise')?.backendReason ?? '';
@@ -39,7 +46,17 @@ export function inferenceRows(c: CaseResult): Row[] {
     : '';
   const rows: Row[] = [];
   const stackable = c.kind === 'mnist' && c.format === 'onnx';
-  const perItem = `no dynamic batch dimension, so predictBatch makes one worker round trip per item (${c.batchSize} per batch) where the direct call loops on the main thread`;
+  const perItem = `no dynamic batch dimension: predictBatch sends the ${c.batchSize} items packed in one message and loops in the worker, where the direct call loops on the main thread`;
+  const echo = of('echo');
+  const floorOf = (direct: Contender) => {
+    const f = versusFloor(c, direct);
+    return f && echo
+      ? {
+          ...f,
+          text: `a bare worker's round trip with the same payload takes ${ms(echo.medianMs)} single, ${ms(echo.batchMs)} a batch`,
+        }
+      : undefined;
+  };
 
   const batchRow = (baseline: Contender, name: string): Row => {
     const v = versus(c, baseline);
@@ -50,7 +67,9 @@ export function inferenceRows(c: CaseResult): Row[] {
       const proxy =
         c.format === 'onnx' && c.backend === 'wasm' ? versus(c, 'ort-direct', 'ort-proxy') : undefined;
       const extra = `median batch over all rounds ${ms(ours.batchMs)} vs ${ms(theirs.batchMs)}`;
-      note = `${software}${extra}${stackable ? ' (+ one worker hop, per-item validation, stacking and splitting)' : `; ${perItem}`}${proxy ? `; the proxy worker reaches ${x(proxy.throughput)} direct` : ''}`;
+      const floor = baseline === 'ort-direct' || baseline === 'litert-direct' ? floorOf(baseline) : undefined;
+      const worker = baseline === 'litert-direct' ? versus(c, 'litert-worker') : undefined;
+      note = `${software}${extra}${stackable ? ' (stacked into one run, one worker round trip)' : `; ${perItem}`}${proxy ? `; the proxy worker reaches ${x(proxy.throughput)} direct` : ''}${worker ? `; Edgewise is ${x(worker.throughput)} LiteRT.js in a plain worker` : ''}${floor ? `; ${floor.text}: Edgewise is ${x(floor.throughput)} direct + that floor` : ''}`;
     }
     return row({
       section,
@@ -60,6 +79,13 @@ export function inferenceRows(c: CaseResult): Row[] {
       goal: GOALS.batchVsDirect,
       ...(note ? { note } : {}),
     });
+  };
+
+  const tfliteFloor = () => {
+    const worker = of('litert-worker');
+    const v = versus(c, 'litert-worker');
+    const floor = floorOf('litert-direct');
+    return `${worker && v ? `; LiteRT.js in a plain worker takes ${ms(worker.medianMs)} (Edgewise ${x(v.latency)} that)` : ''}${floor ? `; ${floor.text}: Edgewise is ${x(floor.latency)} direct + that floor` : ''}`;
   };
 
   if (c.format === 'onnx' && c.backend === 'wasm') {
@@ -75,7 +101,7 @@ export function inferenceRows(c: CaseResult): Row[] {
         goal: GOALS.latencyVsProxy,
         ...(direct && proxy
           ? {
-              note: `over a main-thread call (${ms(direct.medianMs)}), Edgewise's worker round trip adds ${ms(ours.medianMs - direct.medianMs)}, the proxy's ${ms(proxy.medianMs - direct.medianMs)}`,
+              note: `over a main-thread call (${ms(direct.medianMs)}), Edgewise's worker round trip adds ${ms(ours.medianMs - direct.medianMs)}, the proxy's ${ms(proxy.medianMs - direct.medianMs)}${floorOf('ort-direct') ? `; ${floorOf('ort-direct')!.text}: Edgewise is ${x(floorOf('ort-direct')!.latency)} direct + that floor` : ''}`,
             }
           : {}),
       }),
@@ -109,7 +135,7 @@ export function inferenceRows(c: CaseResult): Row[] {
           goal: GOALS.latencyVsDirect,
           note: error
             ? `cannot run here: ${error.slice(0, 300)}`
-            : `no TFLite runtime has a worker mode to compare with, so the worker round trip (${ms(ours.medianMs - (theirs?.medianMs ?? 0))} here) is held to a main-thread call of ${ms(theirs?.medianMs ?? Number.NaN)}`,
+            : `no TFLite runtime has a worker mode to compare with, so the worker round trip (${ms(ours.medianMs - (theirs?.medianMs ?? 0))} here) is held to a main-thread call of ${ms(theirs?.medianMs ?? Number.NaN)}${baseline === 'litert-direct' ? tfliteFloor() : ''}`,
         }),
       );
     }

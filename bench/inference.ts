@@ -162,3 +162,25 @@ export function versus(
     throughput: pairedRatio(ours.roundThroughput, theirs.roundThroughput),
   };
 }
+
+/**
+ * Edgewise against a floor no worker-hosted runtime can go under: a main-thread call plus a bare
+ * worker's round trip with the same payload (the echo contender), paired round by round. Latency: our
+ * time over (direct + echo), lower is better; throughput: (direct + echo) batch time over ours, higher
+ * is better. A ratio near 1 says the rest of the gap to direct is postMessage's, not the SDK's.
+ */
+export function versusFloor(
+  c: CaseResult,
+  direct: Contender,
+): { latency: number; throughput: number } | undefined {
+  const ours = c.results.find((r) => r.contender === 'edgewise');
+  const base = c.results.find((r) => r.contender === direct);
+  const echo = c.results.find((r) => r.contender === 'echo');
+  if (!ours || !base || !echo || ours.error || base.error || echo.error) return undefined;
+  const time = (throughput: number) => c.batchSize / throughput;
+  const latency = ours.roundMedians.map((v, i) => v / (base.roundMedians[i]! + echo.roundMedians[i]!));
+  const throughput = ours.roundThroughput.map(
+    (v, i) => (time(base.roundThroughput[i]!) + time(echo.roundThroughput[i]!)) / time(v),
+  );
+  return { latency: median(latency), throughput: median(throughput) };
+}
