@@ -2,7 +2,18 @@
 // Node and browser. Plain objects in, plain objects out; bad input throws StatsError('BAD_ARGUMENT').
 
 export { chooseArm, recordReward, updateRunningAverage } from './bandits/arms.js';
+export {
+  type ContextualDecision,
+  type ContextualOpeResult,
+  type ContextualPolicy,
+  contextualOffPolicy,
+  type OffPolicyValue,
+} from './bandits/contextual-off-policy.js';
 export { epsilonGreedy } from './bandits/epsilon-greedy.js';
+export {
+  type HierarchicalThompsonOptions,
+  hierarchicalThompsonWeights,
+} from './bandits/hierarchical-thompson.js';
 export { type IpsSums, ipsFromSums } from './bandits/ips-from-sums.js';
 export { type IpsResult, ipsEstimate, type LoggedDecision } from './bandits/off-policy.js';
 // Bandits
