@@ -183,7 +183,8 @@ describe('device-aware variant choice, simulated', () => {
   it("covers the truth at about the intervals' level over many logs (95% intervals, 60 seeds)", () => {
     let covered = { ips: 0, dr: 0 };
     const runs = 60;
-    const policy: ContextualPolicy = (context) => (context.startsWith('webgpu') ? { fp16: 1 } : { int8: 1 });
+    const policy: ContextualPolicy = (context): Record<string, number> =>
+      context.startsWith('webgpu') ? { fp16: 1 } : { int8: 1 };
     const truth =
       0.3 * trueMean(CLASSES[0], 'fp16') +
       0.4 * trueMean(CLASSES[1], 'int8') +
