@@ -45,7 +45,9 @@ What the figures mean:
   over 20,000 users with rewards tied to their decisions. Only events really stored count: the bench
   counts the events table before and after each row and prints sent, acknowledged and stored (an
   unknown experiment is a 207 that autocannon counts as a success, which is how earlier runs of this
-  bench reported 233k events/s). Goals are issue 22's, for batch 50.
+  bench reported 233k events/s). Each row also gives the server's CPU (with Postgres's, for its
+  rows) per 1,000 stored events, which a busy machine inflates less than it does latency. Goals are
+  issue 22's, for batch 50.
 - Storage (\`bench/storage-chunks.ts\`, \`npx tsx bench/storage-chunks.ts\` alone): a 256 MiB file stored
   as 1, 4 and 16 MiB chunks in IndexedDB (one record and one transaction per chunk) and in OPFS
   (\`createWritable()\` from the page, \`FileSystemSyncAccessHandle\` in a worker), then read back, in a

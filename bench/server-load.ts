@@ -5,7 +5,7 @@
 // counted, so a figure made of refusals or duplicates cannot pass. The load generator and the server
 // run on different cores where there are two (taskset). Writes bench/results/server-load-<date>.json.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -17,6 +17,7 @@ import {
   type TestPostgres,
 } from '../packages/server/test/support/postgres.js';
 import { BatchMaker, BENCH_EXPERIMENT } from './event-batches.js';
+import { treeCpuMs } from './process-cpu.js';
 import type { ServerLoadRow as Row } from './server.js';
 
 const root = join(import.meta.dirname, '..');
@@ -24,7 +25,7 @@ const KEY = 'pk_bench';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 // The issue's figures were taken with 8 connections.
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const BATCHES = [1, 50];
+const BATCHES = (process.env.BENCH_BATCHES ?? '1,50').split(',').map(Number);
 const ID_ORDER = process.env.BENCH_ID_ORDER === 'time' ? 'time' : 'random';
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 
@@ -86,15 +87,20 @@ async function startServer(
   });
 }
 
+/** The processes whose CPU a row's work is: the server, and Postgres when it is the store. */
+type CpuOf = () => Promise<number | undefined>;
+
 async function loadRows(
   store: Row['store'],
   url: string,
   countEvents: () => Promise<number>,
+  cpuOf: CpuOf,
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (const batchSize of BATCHES) {
     const maker = new BatchMaker(ID_ORDER);
     const before = await countEvents();
+    const cpuBefore = await cpuOf();
     const result = await autocannon({
       url: `${url}/v1/events`,
       connections: CONNECTIONS,
@@ -110,6 +116,7 @@ async function loadRows(
     // Requests still in flight when autocannon stopped may commit after it: let them land.
     await new Promise((r) => setTimeout(r, 300));
     const stored = (await countEvents()) - before;
+    const cpuAfter = await cpuOf();
     const ok = result['2xx'];
     // Only events that are really stored count: a 2xx whose events were refused or deduped is not ingest.
     const counted = Math.min(stored, ok * batchSize);
@@ -125,6 +132,9 @@ async function loadRows(
       eventsSent: maker.made,
       eventsAcknowledged: ok * batchSize,
       eventsStored: stored,
+      ...(cpuBefore !== undefined && cpuAfter !== undefined && stored > 0
+        ? { serverCpuMsPer1000Events: Math.round(((cpuAfter - cpuBefore) / stored) * 1000 * 10) / 10 }
+        : {}),
     });
   }
   return rows;
@@ -144,7 +154,13 @@ async function sqliteRows(): Promise<Row[]> {
   const db = new Database(join(dbDir, 'bench.db'), { readonly: true });
   try {
     const count = db.prepare('SELECT COUNT(*) AS n FROM events');
-    return await loadRows('sqlite', server.url, async () => (count.get() as { n: number }).n);
+    const pid = server.child.pid as number;
+    return await loadRows(
+      'sqlite',
+      server.url,
+      async () => (count.get() as { n: number }).n,
+      () => treeCpuMs(pid),
+    );
   } finally {
     db.close();
     await stopServer(server.child);
@@ -169,7 +185,15 @@ async function postgresRows(): Promise<Row[] | string> {
     await client.connect();
     const countEvents = async () =>
       Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM events')).rows[0]?.n ?? 0);
-    return await loadRows('postgres', server.url, countEvents);
+    const serverPid = server.child.pid as number;
+    const postmaster = Number(
+      (await readFile(join(cluster.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    const cpuOf: CpuOf = async () => {
+      const [a, b] = [await treeCpuMs(serverPid), await treeCpuMs(postmaster)];
+      return a === undefined || b === undefined ? undefined : a + b;
+    };
+    return await loadRows('postgres', server.url, countEvents, cpuOf);
   } finally {
     await client.end().catch(() => {});
     if (server) await stopServer(server.child);
@@ -222,6 +246,7 @@ for (const r of rows) {
     r.eventsSent,
     r.eventsAcknowledged,
     r.eventsStored,
+    r.serverCpuMsPer1000Events ?? 'n/a',
   ];
   console.log(cells.map((c) => String(c).padStart(9)).join(' '));
   if (r.eventsStored < r.eventsAcknowledged)

@@ -19,6 +19,8 @@ export interface ServerLoadRow {
   eventsSent: number;
   eventsAcknowledged: number;
   eventsStored: number;
+  /** CPU of the server (and of Postgres, for its rows) per 1,000 stored events, user + system. */
+  serverCpuMsPer1000Events?: number;
 }
 
 export interface ServerFigures {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export interface TestPostgres {
   /** `postgres://edgewise@127.0.0.1:<port>/edgewise` (trust auth on loopback). */
   url: string;
+  /** Its data folder: its postmaster's pid is the first line of `postmaster.pid` there. */
+  dataDir: string;
   /** Makes a fresh database on this server and returns its URL, for tests that need an empty schema. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -128,6 +130,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   let stopped = false;
   return {
     url: `${base}/edgewise`,
+    dataDir: data,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name))
         throw new Error(`database name "${name}" must be [a-z_][a-z0-9_]*`);
