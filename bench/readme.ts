@@ -35,8 +35,19 @@ What the figures mean:
   network latency in it.
 - Bundle: gzip of \`packages/sdk/dist/index.js\` and its static imports, minified by esbuild as an app's
   bundler would; the runtimes are not in it (the worker imports them on first use).
-- Server goals: the server issue's own figures are not in this repository; the targets in
-  \`bench/goals.ts\` are working ones.
+- Server (\`bench/server-load.ts\`, \`npx tsx bench/server-load.ts\` alone; \`BENCH_STORES=sqlite\` or
+  \`postgres\` for one): autocannon, 8 connections, against the real CLI at batch 1 and 50, on SQLite
+  (WAL, synchronous=FULL) and on a throwaway Postgres 15 cluster (fsync on; skipped, with the reason,
+  when its binaries are missing). The load generator runs on CPU 0 and the server and Postgres on
+  CPU 1 (\`taskset\`; unpinned, and said so, without a second core). The events name a served
+  experiment with a guardrail (so the monitor's check after each batch is in the path), carry fresh
+  random v4 ids as the SDK's do (\`BENCH_ID_ORDER=time\` sends time-ordered ones instead), and recur
+  over 20,000 users with rewards tied to their decisions. Only events really stored count: the bench
+  counts the events table before and after each row and prints sent, acknowledged and stored (an
+  unknown experiment is a 207 that autocannon counts as a success, which is how earlier runs of this
+  bench reported 233k events/s). Each row also gives the server's CPU (with Postgres's, for its
+  rows) per 1,000 stored events, which a busy machine inflates less than it does latency. Goals are
+  issue 22's, for batch 50.
 - Storage (\`bench/storage-chunks.ts\`, \`npx tsx bench/storage-chunks.ts\` alone): a 256 MiB file stored
   as 1, 4 and 16 MiB chunks in IndexedDB (one record and one transaction per chunk) and in OPFS
   (\`createWritable()\` from the page, \`FileSystemSyncAccessHandle\` in a worker), then read back, in a

@@ -124,31 +124,40 @@ export function bundleRows(
 }
 
 export function serverRows(s: ServerFigures): Row[] {
-  const section = 'Server: POST /v1/events (SQLite)';
+  const section = 'Server: POST /v1/events';
+  const goals = {
+    sqlite: { rate: GOALS.sqliteIngestEventsPerSecond, p99: GOALS.sqliteIngestP99Ms, label: 'SQLite' },
+    postgres: {
+      rate: GOALS.postgresIngestEventsPerSecond,
+      p99: GOALS.postgresIngestP99Ms,
+      label: 'Postgres',
+    },
+  } as const;
   const rows: Row[] = [];
   for (const r of s.rows) {
+    const g = goals[r.store];
+    // The issue's goals are for batch 50; batch 1 is a figure only.
+    const judged = r.batchSize === 50;
     rows.push(
       row({
         section,
-        name: `batch ${r.batchSize}: events/s`,
+        name: `${g.label}, batch ${r.batchSize}: events/s stored`,
         figure: `${rate(r.eventsPerSecond)} (${r.non2xx} non-2xx)`,
         value: r.eventsPerSecond,
-        goal: GOALS.serverEventsPerSecond,
+        ...(judged ? { goal: g.rate } : {}),
+        note: `${r.eventsStored} stored of ${r.eventsAcknowledged} acknowledged, ${r.eventsSent} sent; ${r.serverCpuMsPer1000Events ?? 'n/a'} ms of server${r.store === 'postgres' ? ' + Postgres' : ''} CPU per 1,000 events; ${s.pinning}`,
       }),
       row({
         section,
-        name: `batch ${r.batchSize}: p99 ingest latency`,
+        name: `${g.label}, batch ${r.batchSize}: p99 ingest latency`,
         figure: `${r.latencyP99Ms} ms (p50 ${r.latencyP50Ms} ms)`,
         value: r.latencyP99Ms,
-        goal: GOALS.serverP99Ms,
-        ...(r.latencyP99Ms > GOALS.serverP99Ms.limit
-          ? {
-              note: `16 connections each waiting on ${r.batchSize}-event inserts (synchronous=FULL) on a shared 2-core machine; p99 is the tail of that queue`,
-            }
-          : {}),
+        ...(judged ? { goal: g.p99 } : {}),
       }),
     );
   }
+  for (const [store, reason] of Object.entries(s.skipped ?? {}))
+    rows.push(row({ section, name: `${store}: not measured`, figure: 'n/a', note: reason }));
   rows.push(
     row({
       section,

@@ -1,40 +1,81 @@
-// Load test of the collector: POST /v1/events at batch sizes 1 and 50 against the real CLI (SQLite,
-// WAL, synchronous=FULL) on 127.0.0.1 only, each run bounded in time. Every request carries fresh
-// event ids, so each one is a real insert, not a duplicate. Writes bench/results/server-load-<date>.json.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Load test of the collector: POST /v1/events at batch sizes 1 and 50 against the real CLI on
+// 127.0.0.1, on SQLite (WAL, synchronous=FULL) and on a throwaway Postgres cluster (fsync on), each
+// run bounded in time. The events name a served experiment (an unknown one is refused with a 207,
+// which autocannon counts as a success) and every id is new; after each run the stored rows are
+// counted, so a figure made of refusals or duplicates cannot pass. The load generator and the server
+// run on different cores where there are two (taskset). Writes bench/results/server-load-<date>.json.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import {
+  postgresUnavailableReason,
+  startPostgres,
+  type TestPostgres,
+} from '../packages/server/test/support/postgres.js';
+import { BatchMaker, BENCH_EXPERIMENT } from './event-batches.js';
+import { treeCpuMs } from './process-cpu.js';
+import type { ServerLoadRow as Row } from './server.js';
 
 const root = join(import.meta.dirname, '..');
 const KEY = 'pk_bench';
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
-const CONNECTIONS = 16;
-const BATCHES = [1, 50];
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+// The issue's figures were taken with 8 connections.
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const BATCHES = (process.env.BENCH_BATCHES ?? '1,50').split(',').map(Number);
+const ID_ORDER = process.env.BENCH_ID_ORDER === 'time' ? 'time' : 'random';
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 
-async function startServer(dbDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
+/** Cores for the load generator and for the server (and its database); none when pinning is not possible. */
+function coreLayout(): { client: string; server: string } | undefined {
+  if (process.env.BENCH_NO_PIN) return undefined;
+  if (availableParallelism() < 2 || spawnSync('taskset', ['--version']).status !== 0) return undefined;
+  return { client: process.env.BENCH_CLIENT_CPUS ?? '0', server: process.env.BENCH_SERVER_CPUS ?? '1' };
+}
+
+const layout = coreLayout();
+// autocannon runs in this process: every thread of it moves to the client core.
+if (layout) execFileSync('taskset', ['-a', '-cp', layout.client, String(process.pid)], { stdio: 'ignore' });
+const pin = layout ? ['taskset', '-c', layout.server] : [];
+
+async function startServer(
+  dbDir: string,
+  databaseUrl?: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const experiments = join(dbDir, 'experiments.json');
+  await writeFile(experiments, JSON.stringify([BENCH_EXPERIMENT]));
+  const argv = [
     process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      join(root, 'packages/server/src/cli.ts'),
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      join(dbDir, 'bench.db'),
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, WRITE_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    '--conditions=source',
+    '--import',
+    'tsx',
+    join(root, 'packages/server/src/cli.ts'),
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--db',
+    join(dbDir, 'bench.db'),
+    '--experiments',
+    experiments,
+    '--policy-interval',
+    '0',
+  ];
+  const [command, ...args] = [...pin, ...argv] as [string, ...string[]];
+  const child = spawn(command, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      WRITE_KEYS: KEY,
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'error',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -46,82 +87,189 @@ async function startServer(dbDir: string): Promise<{ url: string; child: ChildPr
   });
 }
 
-function batchBody(size: number): string {
-  const ts = Date.now();
-  const events = Array.from({ length: size }, (_, i) => ({
-    id: randomUUID(),
-    type: i % 5 === 4 ? 'reward' : 'exposure',
-    userId: `user-${i}`,
-    experiment: 'bench',
-    arm: i % 2 ? 'a' : 'b',
-    probability: 0.5,
-    modelVersion: '1.0.0',
-    ...(i % 5 === 4 ? { value: 1 } : {}),
-    ts,
-  }));
-  return JSON.stringify({ events });
-}
+/** The processes whose CPU a row's work is: the server, and Postgres when it is the store. */
+type CpuOf = () => Promise<number | undefined>;
 
-interface Row {
-  batchSize: number;
-  requests: number;
-  non2xx: number;
-  eventsPerSecond: number;
-  requestsPerSecond: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-}
-
-const dbDir = await mkdtemp(join(tmpdir(), 'ew-bench-'));
-const server = await startServer(dbDir);
-const rows: Row[] = [];
-try {
+async function loadRows(
+  store: Row['store'],
+  url: string,
+  countEvents: () => Promise<number>,
+  cpuOf: CpuOf,
+): Promise<Row[]> {
+  const rows: Row[] = [];
   for (const batchSize of BATCHES) {
+    const maker = new BatchMaker(ID_ORDER);
+    const before = await countEvents();
+    const cpuBefore = await cpuOf();
     const result = await autocannon({
-      url: `${server.url}/v1/events`,
+      url: `${url}/v1/events`,
       connections: CONNECTIONS,
       duration: DURATION_S,
       requests: [
         {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-          setupRequest: (request) => ({ ...request, body: batchBody(batchSize) }),
+          setupRequest: (request) => ({ ...request, body: maker.body(batchSize) }),
         },
       ],
     });
+    // Requests still in flight when autocannon stopped may commit after it: let them land.
+    await new Promise((r) => setTimeout(r, 300));
+    const stored = (await countEvents()) - before;
+    const cpuAfter = await cpuOf();
     const ok = result['2xx'];
+    // Only events that are really stored count: a 2xx whose events were refused or deduped is not ingest.
+    const counted = Math.min(stored, ok * batchSize);
     rows.push({
+      store,
       batchSize,
       requests: result.requests.total,
       non2xx: result.non2xx,
-      eventsPerSecond: Math.round((ok * batchSize) / result.duration),
+      eventsPerSecond: Math.round(counted / result.duration),
       requestsPerSecond: Math.round(ok / result.duration),
       latencyP50Ms: result.latency.p50,
       latencyP99Ms: result.latency.p99,
+      eventsSent: maker.made,
+      eventsAcknowledged: ok * batchSize,
+      eventsStored: stored,
+      ...(cpuBefore !== undefined && cpuAfter !== undefined && stored > 0
+        ? { serverCpuMsPer1000Events: Math.round(((cpuAfter - cpuBefore) / stored) * 1000 * 10) / 10 }
+        : {}),
     });
   }
-} finally {
-  server.child.kill('SIGTERM');
-  await new Promise((resolve) => server.child.once('exit', resolve));
-  await rm(dbDir, { recursive: true, force: true });
+  return rows;
 }
 
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function sqliteRows(): Promise<Row[]> {
+  const dbDir = await mkdtemp(join(tmpdir(), 'ew-bench-'));
+  const server = await startServer(dbDir);
+  // A second connection of its own: WAL lets it read while the server writes.
+  const db = new Database(join(dbDir, 'bench.db'), { readonly: true });
+  try {
+    const count = db.prepare('SELECT COUNT(*) AS n FROM events');
+    const pid = server.child.pid as number;
+    return await loadRows(
+      'sqlite',
+      server.url,
+      async () => (count.get() as { n: number }).n,
+      () => treeCpuMs(pid),
+    );
+  } finally {
+    db.close();
+    await stopServer(server.child);
+    await rm(dbDir, { recursive: true, force: true });
+  }
+}
+
+async function postgresRows(): Promise<Row[] | string> {
+  const reason = postgresUnavailableReason();
+  if (reason) return reason;
+  let cluster: TestPostgres;
+  try {
+    cluster = await startPostgres({ durable: true, commandPrefix: pin });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const dbDir = await mkdtemp(join(tmpdir(), 'ew-bench-'));
+  const client = new pg.Client({ connectionString: cluster.url });
+  let server: { child: ChildProcess; url: string } | undefined;
+  try {
+    server = await startServer(dbDir, cluster.url);
+    await client.connect();
+    const countEvents = async () =>
+      Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM events')).rows[0]?.n ?? 0);
+    const serverPid = server.child.pid as number;
+    const postmaster = Number(
+      (await readFile(join(cluster.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    const cpuOf: CpuOf = async () => {
+      const [a, b] = [await treeCpuMs(serverPid), await treeCpuMs(postmaster)];
+      return a === undefined || b === undefined ? undefined : a + b;
+    };
+    return await loadRows('postgres', server.url, countEvents, cpuOf);
+  } finally {
+    await client.end().catch(() => {});
+    if (server) await stopServer(server.child);
+    await cluster.stop();
+    await rm(dbDir, { recursive: true, force: true });
+  }
+}
+
+const rows: Row[] = [];
+const skipped: Record<string, string> = {};
+for (const store of STORES) {
+  if (store === 'sqlite') rows.push(...(await sqliteRows()));
+  else {
+    const result = await postgresRows();
+    if (typeof result === 'string') {
+      skipped.postgres = result;
+      console.warn(`[bench] Postgres rows skipped: ${result}`);
+    } else rows.push(...result);
+  }
+}
+
+const pinning = layout
+  ? `load generator on CPU ${layout.client}, server${STORES.includes('postgres') ? ' and Postgres' : ''} on CPU ${layout.server} (taskset)`
+  : 'not pinned (taskset or a second core missing)';
 console.log(
-  `\nPOST /v1/events, ${CONNECTIONS} connections, ${DURATION_S} s per batch size, SQLite (WAL, synchronous=FULL)\n`,
+  `\nPOST /v1/events, ${CONNECTIONS} connections, ${DURATION_S} s per row; SQLite WAL synchronous=FULL, Postgres fsync=on; ${pinning}; event ids ${ID_ORDER === 'time' ? 'time-ordered (v7-style)' : 'random v4, as the SDK sends'}\n`,
 );
-console.log(
-  `${'batch'.padStart(6)} ${'events/s'.padStart(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}`,
-);
+const cols = [
+  'store',
+  'batch',
+  'events/s',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'non-2xx',
+  'sent',
+  'acked',
+  'stored',
+];
+console.log(cols.map((c) => c.padStart(9)).join(' '));
 for (const r of rows) {
-  console.log(
-    `${String(r.batchSize).padStart(6)} ${String(r.eventsPerSecond).padStart(10)} ${String(r.requestsPerSecond).padStart(8)} ${String(r.latencyP50Ms).padStart(8)} ${String(r.latencyP99Ms).padStart(8)} ${String(r.non2xx).padStart(8)}`,
-  );
+  const cells = [
+    r.store,
+    r.batchSize,
+    r.eventsPerSecond,
+    r.requestsPerSecond,
+    r.latencyP50Ms,
+    r.latencyP99Ms,
+    r.non2xx,
+    r.eventsSent,
+    r.eventsAcknowledged,
+    r.eventsStored,
+    r.serverCpuMsPer1000Events ?? 'n/a',
+  ];
+  console.log(cells.map((c) => String(c).padStart(9)).join(' '));
+  if (r.eventsStored < r.eventsAcknowledged)
+    console.warn(`[bench] ${r.store} batch ${r.batchSize}: fewer events stored than acknowledged`);
 }
 const out = join(root, 'bench/results');
 await mkdir(out, { recursive: true });
 const file = join(out, `server-load-${new Date().toISOString().slice(0, 10)}.json`);
 await writeFile(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), store: 'sqlite', connections: CONNECTIONS, durationSeconds: DURATION_S, rows }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_S,
+      pinning,
+      eventIds: ID_ORDER,
+      durability: { sqlite: 'WAL, synchronous=FULL', postgres: 'fsync=on, synchronous_commit=on' },
+      skipped,
+      rows,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`\nwrote ${file}`);

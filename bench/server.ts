@@ -7,6 +7,7 @@ import { findDescendant, residentBytes } from './process-memory.js';
 import { median } from './stats.js';
 
 export interface ServerLoadRow {
+  store: 'sqlite' | 'postgres';
   batchSize: number;
   requests: number;
   non2xx: number;
@@ -14,10 +15,20 @@ export interface ServerLoadRow {
   requestsPerSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Events in the bodies sent, in the 2xx replies (× batch size), and new rows in the events table. */
+  eventsSent: number;
+  eventsAcknowledged: number;
+  eventsStored: number;
+  /** CPU of the server (and of Postgres, for its rows) per 1,000 stored events, user + system. */
+  serverCpuMsPer1000Events?: number;
 }
 
 export interface ServerFigures {
   rows: ServerLoadRow[];
+  /** Which cores the load generator and the server ran on. */
+  pinning: string;
+  /** Stores whose rows are missing, with the reason. */
+  skipped: Record<string, string>;
   resultFile: string;
   /** Median and peak RSS over the samples taken under load (after the first second), in bytes. */
   rssMedian?: number;
@@ -59,14 +70,21 @@ export async function runServerLoad(root: string): Promise<ServerFigures> {
     if (serverPid && Date.now() - firstSeen > 1000) {
       const rss = await residentBytes(serverPid);
       if (rss !== undefined) samples.push(rss);
+      // The SQLite server has exited and the Postgres one is starting: follow it.
+      else serverPid = undefined;
     }
   }
   const code = await exited;
   if (code !== 0) throw new Error(`bench/server-load.ts exited with ${code}`);
   const resultFile = await newestResult(join(root, 'bench/results'), started);
-  const { rows } = JSON.parse(await readFile(resultFile, 'utf8')) as { rows: ServerLoadRow[] };
+  const { rows, pinning, skipped } = JSON.parse(await readFile(resultFile, 'utf8')) as Pick<
+    ServerFigures,
+    'rows' | 'pinning' | 'skipped'
+  >;
   return {
     rows,
+    pinning,
+    skipped,
     resultFile,
     ...(samples.length > 0 ? { rssMedian: median(samples), rssPeak: Math.max(...samples) } : {}),
     rssSamples: samples.length,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GuardrailMonitor } from '../experiments/guardrail-monitor.js';
 import { checkWriteKey, writeKeyOf } from '../http/auth.js';
 import type { ServerMetrics } from '../observability/metrics.js';
+import { coalescedRead } from '../storage/coalesced-read.js';
 import type { EventRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { checkEvent, type EventRejection } from './event-rules.js';
@@ -38,6 +39,10 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
     }
   });
 
+  // Requests that arrive together share one read of the served experiments (a round trip or two on
+  // Postgres), started after all of them arrived, so none misses a definition written before it.
+  const servedExperiments = coalescedRead(() => options.store.experiments.list());
+
   app.post(
     '/v1/events',
     {
@@ -58,7 +63,7 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
       const events: EventRecord[] = [];
       const rejected: EventRejection[] = [];
       // One read per batch: the served experiments are few, and the check must see the current ones.
-      const experiments = new Map((await options.store.experiments.list()).map((x) => [x.key, x]));
+      const experiments = new Map((await servedExperiments(undefined)).map((x) => [x.key, x]));
       const now = (options.now ?? Date.now)();
       for (let i = 0; i < wire.length; i++) {
         const e = wire[i] as WireEvent;

@@ -10,6 +10,9 @@ import { armsToStop, breachReason, evaluateGuardrails } from './guardrails.js';
  * SDKs move users off a stopped arm at their next config refresh.
  */
 export class GuardrailMonitor {
+  /** Checks scheduled but not started, per experiment: the batches of one commit group share one. */
+  private readonly waiting = new Map<string, { record: ExperimentRecord; run: Promise<void> }>();
+
   constructor(
     private readonly store: Store,
     private readonly metrics: ServerMetrics,
@@ -19,17 +22,35 @@ export class GuardrailMonitor {
 
   /**
    * One aggregates read per touched experiment that has guardrails. Never throws: a failed check
-   * must not fail a batch that is already committed; the next batch checks again.
+   * must not fail a batch that is already committed; the next batch checks again. Batches that
+   * call within one turn of the event loop (those acknowledged by one group commit) share a check
+   * that starts after all of them asked, so each one's events are in the aggregates it reads.
    */
   async afterBatch(experiments: Iterable<ExperimentRecord>): Promise<void> {
     for (const record of experiments) {
       if (!record.guardrails?.length) continue;
       try {
-        await this.check(record);
+        await this.checkSoon(record);
       } catch (error) {
         this.log.error({ err: error, experiment: record.key }, 'guardrail check failed');
       }
     }
+  }
+
+  private checkSoon(record: ExperimentRecord): Promise<void> {
+    const waiting = this.waiting.get(record.key);
+    if (waiting) {
+      // The latest caller read the definition last: its arms and stops are the freshest.
+      waiting.record = record;
+      return waiting.run;
+    }
+    const entry = { record, run: Promise.resolve() };
+    entry.run = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.waiting.delete(record.key);
+      return this.check(entry.record);
+    });
+    this.waiting.set(record.key, entry);
+    return entry.run;
   }
 
   private async check(record: ExperimentRecord): Promise<void> {

@@ -38,7 +38,10 @@ export interface IneligibleKey {
 }
 
 export interface Folded {
-  /** Every touched user and decision, in its new state, sorted by key. */
+  /**
+   * The touched users and decisions whose row changed (or is new), in their new state, sorted by
+   * key. A repeat exposure to a user's own arm changes nothing, and is not written back.
+   */
   users: UserState[];
   decisions: DecisionState[];
   /** Increments, sorted by (experiment, arm) / experiment so row locks are taken in one order. */
@@ -213,13 +216,32 @@ export function foldEvents(
   }
   const sortedValues = <T>(m: Map<string, T>) =>
     [...m.entries()].sort(([a], [b]) => byText(a, b)).map(([, v]) => v);
+  const changedUsers = new Map([...userNow].filter(([key, now]) => !sameUser(userBefore.get(key), now)));
+  const changedDecisions = new Map(
+    [...decisionNow].filter(([key, now]) => !sameDecision(decisionBefore.get(key), now)),
+  );
   return {
-    users: sortedValues(userNow),
-    decisions: sortedValues(decisionNow),
+    users: sortedValues(changedUsers),
+    decisions: sortedValues(changedDecisions),
     arms: deltas.sortedArms(),
     totals: deltas.sortedTotals(),
   };
 }
+
+const sameUser = (a: UserState | undefined, b: UserState) =>
+  a !== undefined &&
+  a.arm === b.arm &&
+  a.firstExposureTs === b.firstExposureTs &&
+  a.rewardCount === b.rewardCount &&
+  a.rewardSum === b.rewardSum &&
+  a.armChanges === b.armChanges;
+
+const sameDecision = (a: DecisionState | undefined, b: DecisionState) =>
+  a !== undefined &&
+  a.arm === b.arm &&
+  a.probability === b.probability &&
+  a.rewardCount === b.rewardCount &&
+  a.rewardSum === b.rewardSum;
 
 /**
  * Health events count one each whatever their sampleRate: a failure is what a guardrail is about,

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { eventStoreContract } from './events.js';
 import { experimentStoreContract } from './experiments.js';
+import { groupIngestContract } from './group-ingest.js';
 import { healthCountersContract } from './health.js';
 import { rebuildContract } from './rebuild.js';
 import { registryStoreContract } from './registry.js';
@@ -21,6 +22,7 @@ export function storeContract(fresh: () => Promise<Store>): void {
   });
 
   describe('events', () => eventStoreContract(async () => (await fresh()).events));
+  describe('group commit', () => groupIngestContract(fresh));
   describe('users and decisions', () => userCountersContract(async () => (await fresh()).events));
   describe('experiments', () => experimentStoreContract(async () => (await fresh()).experiments));
   describe('stops and audit', () => stopsContract(async () => (await fresh()).experiments));

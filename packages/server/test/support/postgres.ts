@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export interface TestPostgres {
   /** `postgres://edgewise@127.0.0.1:<port>/edgewise` (trust auth on loopback). */
   url: string;
+  /** Its data folder: its postmaster's pid is the first line of `postmaster.pid` there. */
+  dataDir: string;
   /** Makes a fresh database on this server and returns its URL, for tests that need an empty schema. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -48,8 +50,11 @@ function runAsUser(): string | undefined {
   return user;
 }
 
-function run(user: string | undefined, bin: string, args: string[]): string {
-  const [command, argv] = user ? ['runuser', ['-u', user, '--', bin, ...args]] : [bin, args];
+function run(user: string | undefined, bin: string, args: string[], prefix: readonly string[] = []): string {
+  const [command, ...argv] = [
+    ...prefix,
+    ...(user ? ['runuser', '-u', user, '--', bin, ...args] : [bin, ...args]),
+  ] as [string, ...string[]];
   try {
     return execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
@@ -68,11 +73,21 @@ export function postgresUnavailableReason(): string | undefined {
   return undefined;
 }
 
+export interface StartPostgresOptions {
+  /**
+   * fsync and full_page_writes on, as in production, so a COMMIT waits for the disk. Tests leave it
+   * off: they check behaviour, and a throwaway cluster need not survive a power cut.
+   */
+  durable?: boolean;
+  /** Prepended to the server's start command, e.g. `['taskset', '-c', '1']`; its processes inherit it. */
+  commandPrefix?: readonly string[];
+}
+
 /**
  * Starts a PostgreSQL server in a temp folder on a free loopback port. Throws with the reason when it
  * cannot; callers that want to skip use {@link tryStartPostgres}.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const reason = postgresUnavailableReason();
   if (reason) throw new Error(`cannot start PostgreSQL: ${reason}`);
   const initdb = findBin('initdb') as string;
@@ -88,8 +103,14 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   try {
     run(user, initdb, ['-D', data, '-U', 'edgewise', '--auth=trust', '--encoding=UTF8', '--no-sync']);
-    const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${socketDir} -c fsync=off -c max_connections=200`;
-    run(user, pgCtl, ['-D', data, '-o', options, '-l', join(data, 'log.txt'), '-w', '-t', '60', 'start']);
+    const sync = options.durable ? '-c fsync=on -c synchronous_commit=on' : '-c fsync=off';
+    const settings = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${socketDir} ${sync} -c max_connections=200`;
+    run(
+      user,
+      pgCtl,
+      ['-D', data, '-o', settings, '-l', join(data, 'log.txt'), '-w', '-t', '60', 'start'],
+      options.commandPrefix,
+    );
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;
@@ -109,6 +130,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   let stopped = false;
   return {
     url: `${base}/edgewise`,
+    dataDir: data,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name))
         throw new Error(`database name "${name}" must be [a-z_][a-z0-9_]*`);

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { uniqueById } from '../aggregate-deltas.js';
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
 import {
   DERIVED_TABLES,
@@ -8,6 +7,7 @@ import {
   type StoredEventCheck,
   sortPage,
 } from '../event-store.js';
+import { GroupCommit } from '../group-commit.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -25,55 +25,21 @@ import {
   type TotalsRow,
 } from '../row-mapping.js';
 import { toRecord, transaction } from './database.js';
-import { foldInserted } from './ingest.js';
+import { foldStored, insertGroup } from './ingest.js';
 
 export class PostgresEventStore implements EventStore {
+  /**
+   * Batches that arrive while a group is being written share the next transaction: four round trips
+   * (BEGIN, two statements, COMMIT) and one WAL flush acknowledge all of them.
+   */
+  private readonly groups = new GroupCommit((batches) =>
+    transaction(this.pool, (client) => insertGroup(client, batches)),
+  );
+
   constructor(private readonly pool: pg.Pool) {}
 
-  async ingest(events: EventRecord[]): Promise<IngestResult> {
-    // Sorted by id, so concurrent batches lock event rows in the same order.
-    const { unique } = uniqueById(events);
-    if (unique.length === 0) return { accepted: 0, duplicates: events.length };
-    const accepted = await transaction(this.pool, async (client) => {
-      const now = Date.now();
-      const col = <K extends keyof EventRecord>(k: K) => unique.map((e) => e[k]);
-      const { rows: inserted } = await client.query<{ id: string }>(
-        `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
-                             variant, policy_version, exposure_id, reason, code, sample_rate, received_at)
-         SELECT *, $17::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
-                                   $7::text[], $8::float8[], $9::float8[], $10::bigint[],
-                                   $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[])
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          col('id'),
-          col('type'),
-          col('userId'),
-          col('experiment'),
-          col('arm'),
-          col('probability'),
-          col('modelVersion'),
-          col('value'),
-          col('latencyMs'),
-          col('ts'),
-          col('variant'),
-          col('policyVersion'),
-          col('exposureId'),
-          col('reason'),
-          col('code'),
-          col('sampleRate'),
-          now,
-        ],
-      );
-      const ids = new Set(inserted.map((r) => r.id));
-      // Only the events this transaction inserted, so a retried batch is never counted twice.
-      if (ids.size > 0)
-        await foldInserted(
-          client,
-          unique.filter((e) => ids.has(e.id)),
-        );
-      return ids.size;
-    });
-    return { accepted, duplicates: events.length - accepted };
+  ingest(events: EventRecord[]): Promise<IngestResult> {
+    return this.groups.submit(events);
   }
 
   async aggregates(experiment: string): Promise<ArmAggregate[]> {
@@ -163,7 +129,7 @@ export class PostgresEventStore implements EventStore {
             refused.map((r) => r.event.id),
           ]);
         }
-        if (kept.length > 0) await foldInserted(client, kept);
+        if (kept.length > 0) await foldStored(client, kept);
         const last = rows[rows.length - 1]!;
         after = { ts: Number(last.ts), id: last.id };
       }

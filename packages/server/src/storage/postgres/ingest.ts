@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { acceptedPerBatch, firstSeen } from '../aggregate-deltas.js';
 import {
   ARM_COUNTERS,
   addExcluded,
@@ -10,6 +11,7 @@ import {
 import {
   type DecisionState,
   decisionKey,
+  type Folded,
   foldEvents,
   type IneligibleKey,
   ineligibleKeys,
@@ -22,50 +24,196 @@ import type { EventRecord } from '../records.js';
 import type { DecisionRow, UserRow } from '../row-mapping.js';
 import { toRecord } from './database.js';
 
+const EVENT_COLUMNS = `id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
+  variant, policy_version, exposure_id, reason, code, sample_rate`;
+
 /**
- * Folds the events this transaction inserted into the user, decision and counter rows. Locks are
- * taken table by table in one order (users, decisions, ineligible, arm counters, totals) and, in
- * each table, in key order, so concurrent ingests wait for each other instead of deadlocking. The
- * user and decision rows are locked by an upsert that creates missing ones: a second transaction
- * touching the same new user then waits for the first to commit and reads its result.
+ * One round trip for the whole group: the multi-row insert of the events (unnest, duplicates
+ * skipped), and, from the rows it actually inserted, the user and decision rows they touch (created
+ * if missing, and locked by that upsert, so a second transaction touching the same new user waits
+ * for this one and reads its result) and the ineligible triples stored for the first time. Locks are
+ * taken table by table in one order (events, users, decisions, ineligible; then arm counters and
+ * totals in {@link WRITE_FOLDED}) and in key order within a table, so concurrent replicas wait for
+ * each other instead of deadlocking.
  */
-export async function foldInserted(client: pg.PoolClient, stored: readonly EventRecord[]): Promise<void> {
+const INSERT_AND_LOCK = `
+WITH ins AS (
+  INSERT INTO events (${EVENT_COLUMNS}, received_at)
+  SELECT *, $17::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
+                                    $7::text[], $8::float8[], $9::float8[], $10::bigint[],
+                                    $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[])
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, type, user_id, experiment, arm, exposure_id
+), users AS (
+  INSERT INTO experiment_users AS u (experiment, user_id)
+  SELECT DISTINCT experiment, user_id FROM ins WHERE type IN ('exposure', 'reward') ORDER BY 1, 2
+  ON CONFLICT (experiment, user_id) DO UPDATE SET experiment = u.experiment
+  RETURNING experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes
+), decisions AS (
+  INSERT INTO decisions AS d (experiment, exposure_id)
+  SELECT DISTINCT experiment, CASE WHEN type = 'exposure' THEN id ELSE exposure_id END FROM ins
+  WHERE type = 'exposure' OR (type = 'reward' AND exposure_id IS NOT NULL) ORDER BY 1, 2
+  ON CONFLICT (experiment, exposure_id) DO UPDATE SET experiment = d.experiment
+  RETURNING experiment, exposure_id, arm, probability, reward_count, reward_sum
+), ineligible AS (
+  INSERT INTO experiment_ineligible (experiment, arm, user_id)
+  SELECT DISTINCT experiment, arm, user_id FROM ins WHERE type = 'ineligible' ORDER BY 1, 2, 3
+  ON CONFLICT DO NOTHING RETURNING experiment, arm, user_id
+)
+SELECT (SELECT COALESCE(json_agg(id), '[]') FROM ins) AS ids,
+       (SELECT COALESCE(json_agg(users), '[]') FROM users) AS users,
+       (SELECT COALESCE(json_agg(decisions), '[]') FROM decisions) AS decisions,
+       (SELECT COALESCE(json_agg(ineligible), '[]') FROM ineligible) AS ineligible`;
+
+const counterTypes = (spec: CounterSpec) =>
+  Object.values(spec).map(([, kind]) => (kind === 'int' ? 'bigint' : 'float8'));
+
+/** `$from::t1[], $from+1::t2[], …` for unnest. */
+const arrays = (from: number, types: readonly string[]) =>
+  types.map((t, i) => `$${from + i}::${t}[]`).join(', ');
+
+const ARM_TYPES = ['text', 'text', ...counterTypes(ARM_COUNTERS)];
+const TOTAL_TYPES = ['text', ...counterTypes(UNATTRIBUTED_COUNTERS)];
+const ARM_AT = 14;
+const TOTAL_AT = ARM_AT + ARM_TYPES.length;
+
+/**
+ * The second and last round trip: the folded user and decision rows written back, and the counter
+ * increments added to the arm and totals rows (created if missing), as one statement. Empty arrays
+ * make empty parts, so its text never changes and it is prepared once per connection.
+ */
+const WRITE_FOLDED = `
+WITH write_users AS (
+  UPDATE experiment_users AS u SET arm = v.arm, first_exposure_ts = v.first_exposure_ts,
+    reward_count = v.reward_count, reward_sum = v.reward_sum, arm_changes = v.arm_changes
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::float8[], $7::bigint[])
+    AS v(experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes)
+  WHERE u.experiment = v.experiment AND u.user_id = v.user_id
+), write_decisions AS (
+  UPDATE decisions AS d SET arm = v.arm, probability = v.probability,
+    reward_count = v.reward_count, reward_sum = v.reward_sum
+  FROM unnest($8::text[], $9::text[], $10::text[], $11::float8[], $12::bigint[], $13::float8[])
+    AS v(experiment, exposure_id, arm, probability, reward_count, reward_sum)
+  WHERE d.experiment = v.experiment AND d.exposure_id = v.exposure_id
+), bump_arms AS (
+  INSERT INTO arm_aggregates AS t (experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')})
+  SELECT * FROM unnest(${arrays(ARM_AT, ARM_TYPES)})
+  ON CONFLICT (experiment, arm) DO UPDATE SET ${addExcluded(ARM_COUNTERS, 't')}
+), bump_totals AS (
+  INSERT INTO experiment_totals AS t (experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')})
+  SELECT * FROM unnest(${arrays(TOTAL_AT, TOTAL_TYPES)})
+  ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 't')}
+)
+SELECT 1`;
+
+const ARM_KEYS = counterKeys(ARM_COUNTERS);
+const TOTAL_KEYS = counterKeys(UNATTRIBUTED_COUNTERS);
+
+interface LockedRows {
+  ids: string[];
+  users: UserRow[];
+  decisions: DecisionRow[];
+  ineligible: { experiment: string; arm: string; user_id: string }[];
+}
+
+/**
+ * Inserts a commit group's new events and folds exactly those in, in two statements: an id sent
+ * twice, in one batch or two, counts for the first batch that sent it. Returns the new-event count
+ * per batch. Runs inside the caller's transaction.
+ */
+export async function insertGroup(
+  client: pg.PoolClient,
+  batches: readonly EventRecord[][],
+): Promise<number[]> {
+  const { unique, owner } = firstSeen(batches);
+  const col = <K extends keyof EventRecord>(k: K) => unique.map((e) => e[k]);
+  const { rows } = await client.query<LockedRows>({
+    name: 'edgewise-ingest-insert',
+    text: INSERT_AND_LOCK,
+    values: [
+      col('id'),
+      col('type'),
+      col('userId'),
+      col('experiment'),
+      col('arm'),
+      col('probability'),
+      col('modelVersion'),
+      col('value'),
+      col('latencyMs'),
+      col('ts'),
+      col('variant'),
+      col('policyVersion'),
+      col('exposureId'),
+      col('reason'),
+      col('code'),
+      col('sampleRate'),
+      Date.now(),
+    ],
+  });
+  const locked = rows[0] as LockedRows;
+  const inserted = new Set(locked.ids);
+  if (inserted.size > 0) {
+    const users = new Map<string, UserState>();
+    for (const row of locked.users)
+      users.set(userKey({ experiment: row.experiment, userId: row.user_id }), toRecord.user(row));
+    const decisions = new Map<string, DecisionState>();
+    for (const row of locked.decisions) {
+      decisions.set(
+        decisionKey({ experiment: row.experiment, exposureId: row.exposure_id }),
+        toRecord.decision(row),
+      );
+    }
+    const ineligible = locked.ineligible.map((r) => ({
+      experiment: r.experiment,
+      arm: r.arm,
+      userId: r.user_id,
+    }));
+    const stored = unique.filter((e) => inserted.has(e.id));
+    await writeFolded(client, foldEvents(stored, users, decisions, ineligible));
+  }
+  return acceptedPerBatch(batches.length, owner, inserted);
+}
+
+/**
+ * Folds events already stored (a rebuild's pages) into the user, decision and counter rows, with
+ * the same lock order as ingest.
+ */
+export async function foldStored(client: pg.PoolClient, stored: readonly EventRecord[]): Promise<void> {
   const users = await lockUsers(client, touchedUsers(stored));
   const decisions = await lockDecisions(client, touchedDecisions(stored));
   const ineligible = await insertIneligible(client, ineligibleKeys(stored));
-  const folded = foldEvents(stored, users, decisions, ineligible);
+  await writeFolded(client, foldEvents(stored, users, decisions, ineligible));
+}
+
+async function writeFolded(client: pg.PoolClient, folded: Folded): Promise<void> {
   const u = <K extends keyof UserState>(k: K) => folded.users.map((x) => x[k]);
-  if (folded.users.length > 0) {
-    await client.query(
-      `UPDATE experiment_users AS u SET arm = v.arm, first_exposure_ts = v.first_exposure_ts,
-         reward_count = v.reward_count, reward_sum = v.reward_sum, arm_changes = v.arm_changes
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::float8[], $7::bigint[])
-         AS v(experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes)
-       WHERE u.experiment = v.experiment AND u.user_id = v.user_id`,
-      [
-        u('experiment'),
-        u('userId'),
-        u('arm'),
-        u('firstExposureTs'),
-        u('rewardCount'),
-        u('rewardSum'),
-        u('armChanges'),
-      ],
-    );
-  }
   const d = <K extends keyof DecisionState>(k: K) => folded.decisions.map((x) => x[k]);
-  if (folded.decisions.length > 0) {
-    await client.query(
-      `UPDATE decisions AS d SET arm = v.arm, probability = v.probability,
-         reward_count = v.reward_count, reward_sum = v.reward_sum
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bigint[], $6::float8[])
-         AS v(experiment, exposure_id, arm, probability, reward_count, reward_sum)
-       WHERE d.experiment = v.experiment AND d.exposure_id = v.exposure_id`,
-      [d('experiment'), d('exposureId'), d('arm'), d('probability'), d('rewardCount'), d('rewardSum')],
-    );
-  }
-  await bump(client, 'arm_aggregates', ['experiment', 'arm'], ARM_COUNTERS, folded.arms);
-  await bump(client, 'experiment_totals', ['experiment'], UNATTRIBUTED_COUNTERS, folded.totals);
+  const arms = folded.arms as unknown as Record<string, unknown>[];
+  const totals = folded.totals as unknown as Record<string, unknown>[];
+  await client.query({
+    name: 'edgewise-ingest-write',
+    text: WRITE_FOLDED,
+    values: [
+      u('experiment'),
+      u('userId'),
+      u('arm'),
+      u('firstExposureTs'),
+      u('rewardCount'),
+      u('rewardSum'),
+      u('armChanges'),
+      d('experiment'),
+      d('exposureId'),
+      d('arm'),
+      d('probability'),
+      d('rewardCount'),
+      d('rewardSum'),
+      arms.map((a) => a.experiment),
+      arms.map((a) => a.arm),
+      ...ARM_KEYS.map((k) => arms.map((a) => a[k])),
+      totals.map((t) => t.experiment),
+      ...TOTAL_KEYS.map((k) => totals.map((t) => t[k])),
+    ],
+  });
 }
 
 async function lockUsers(
@@ -118,28 +266,4 @@ async function insertIneligible(client: pg.PoolClient, keys: IneligibleKey[]): P
     [keys.map((k) => k.experiment), keys.map((k) => k.arm), keys.map((k) => k.userId)],
   );
   return rows.map((r) => ({ experiment: r.experiment, arm: r.arm, userId: r.user_id }));
-}
-
-/** Adds increments to counter rows, creating missing ones; `rows` come sorted by key (lock order). */
-async function bump<S extends CounterSpec>(
-  client: pg.PoolClient,
-  table: string,
-  keyColumns: string[],
-  spec: S,
-  rows: readonly object[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const values = rows as readonly Record<string, unknown>[];
-  const keys = keyColumns.map((c) => values.map((r) => r[c]));
-  const counters = counterKeys(spec).map((k) => values.map((r) => r[k]));
-  const types = [
-    ...keyColumns.map(() => 'text'),
-    ...Object.values(spec).map(([, kind]) => (kind === 'int' ? 'bigint' : 'float8')),
-  ];
-  await client.query(
-    `INSERT INTO ${table} AS t (${[...keyColumns, ...counterColumns(spec)].join(', ')})
-     SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-     ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${addExcluded(spec, 't')}`,
-    [...keys, ...counters],
-  );
 }

@@ -6,6 +6,7 @@ import {
   type StoredEventCheck,
   sortPage,
 } from '../event-store.js';
+import { GroupCommit } from '../group-commit.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -25,64 +26,49 @@ import {
 import { immediate, type SqliteDatabase, toRecord } from './database.js';
 import { SqliteIngest } from './ingest.js';
 
-interface PendingBatch {
-  events: EventRecord[];
-  resolve: (result: IngestResult) => void;
-  reject: (error: unknown) => void;
+function prepareReads(db: SqliteDatabase) {
+  return {
+    aggregates: db.prepare(
+      `SELECT experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')}
+       FROM arm_aggregates WHERE experiment = ? ORDER BY arm`,
+    ),
+    totals: db.prepare(
+      `SELECT experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')}
+       FROM experiment_totals WHERE experiment = ?`,
+    ),
+  };
 }
 
 export class SqliteEventStore implements EventStore {
-  private readonly pendingBatches: PendingBatch[] = [];
   private ingestStatements?: SqliteIngest;
+  private readStatements?: ReturnType<typeof prepareReads>;
+  /** Batches that arrive while the event loop is busy share one transaction, so one fsync acknowledges all. */
+  private readonly groups = new GroupCommit((batches) => {
+    // Prepared lazily: the tables exist only once the store is migrated.
+    this.ingestStatements ??= new SqliteIngest(this.db);
+    const statements = this.ingestStatements;
+    return immediate(this.db, () => statements.insertGroup(batches));
+  });
 
   constructor(private readonly db: SqliteDatabase) {}
 
-  /**
-   * Group commit: batches that arrive while the event loop is busy are written in one transaction,
-   * so one fsync acknowledges all of them. Each caller still resolves only after that commit.
-   */
   ingest(events: EventRecord[]): Promise<IngestResult> {
-    return new Promise((resolve, reject) => {
-      this.pendingBatches.push({ events, resolve, reject });
-      if (this.pendingBatches.length === 1) setImmediate(() => this.flushBatches());
-    });
+    return this.groups.submit(events);
   }
 
-  private flushBatches(): void {
-    const group = this.pendingBatches.splice(0);
-    let accepted: number[];
-    try {
-      // Prepared lazily: the tables exist only once the store is migrated.
-      this.ingestStatements ??= new SqliteIngest(this.db);
-      const statements = this.ingestStatements;
-      accepted = immediate(this.db, () => statements.insertBatches(group.map((batch) => batch.events)));
-    } catch (error) {
-      for (const batch of group) batch.reject(error);
-      return;
-    }
-    group.forEach((batch, i) => {
-      const n = accepted[i] ?? 0;
-      batch.resolve({ accepted: n, duplicates: batch.events.length - n });
-    });
+  private get reads(): ReturnType<typeof prepareReads> {
+    this.readStatements ??= prepareReads(this.db);
+    return this.readStatements;
   }
 
   async aggregates(experiment: string): Promise<ArmAggregate[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')}
-         FROM arm_aggregates WHERE experiment = ? ORDER BY arm`,
-      )
-      .all(experiment) as AggregateRow[];
+    // Read after every batch by the guardrail monitor: prepared once, not per call.
+    const rows = this.reads.aggregates.all(experiment) as AggregateRow[];
     return rows.map(toRecord.aggregate);
   }
 
   async totals(experiment: string): Promise<ExperimentTotals> {
-    const row = this.db
-      .prepare(
-        `SELECT experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')}
-         FROM experiment_totals WHERE experiment = ?`,
-      )
-      .get(experiment) as TotalsRow | undefined;
+    const row = this.reads.totals.get(experiment) as TotalsRow | undefined;
     return row ? toRecord.totals(row) : { experiment, ...zeroCounters(UNATTRIBUTED_COUNTERS) };
   }
 

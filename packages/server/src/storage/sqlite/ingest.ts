@@ -1,4 +1,4 @@
-import { uniqueById } from '../aggregate-deltas.js';
+import { acceptedPerBatch, firstSeen } from '../aggregate-deltas.js';
 import {
   ARM_COUNTERS,
   addExcluded,
@@ -19,118 +19,147 @@ import {
 import type { EventRecord } from '../records.js';
 import type { DecisionRow, UserRow } from '../row-mapping.js';
 import { type SqliteDatabase, toRecord } from './database.js';
+import { MultiRowInsert } from './multi-row.js';
 
 const ARM_KEYS = counterKeys(ARM_COUNTERS);
 const TOTAL_KEYS = counterKeys(UNATTRIBUTED_COUNTERS);
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** The keys of one experiment's rows to load, as a JSON array for `json_each`: one bound value, any length. */
+function keysByExperiment<K extends { experiment: string }>(
+  keys: readonly K[],
+  key: (k: K) => string,
+): Map<string, string> {
+  const grouped = new Map<string, string[]>();
+  for (const k of keys) {
+    const list = grouped.get(k.experiment);
+    if (list) list.push(key(k));
+    else grouped.set(k.experiment, [key(k)]);
+  }
+  return new Map([...grouped].map(([experiment, list]) => [experiment, JSON.stringify(list)]));
+}
 
 /**
- * The statements of one ingest, prepared once per connection. Callers run `insertBatches` inside a
+ * The statements of one ingest, prepared once per connection. Callers run `insertGroup` inside a
  * BEGIN IMMEDIATE transaction: SQLite has one writer, so the reads of user and decision rows below
- * cannot be overtaken by another process before the writes that follow them.
+ * cannot be overtaken by another process before the writes that follow them. Every step is one
+ * statement for the whole group (multi-row VALUES, or `json_each` for the reads), not one per event.
  */
 export class SqliteIngest {
-  private readonly insert;
-  private readonly selectUser;
-  private readonly selectDecision;
+  private readonly insertEvents;
+  private readonly selectUsers;
+  private readonly selectDecisions;
   private readonly insertIneligible;
-  private readonly writeUser;
-  private readonly writeDecision;
-  private readonly bumpArm;
+  private readonly writeUsers;
+  private readonly writeDecisions;
+  private readonly bumpArms;
   private readonly bumpTotals;
 
   constructor(db: SqliteDatabase) {
-    this.insert = db.prepare(
+    this.insertEvents = new MultiRowInsert(
+      db,
       `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
-                           variant, policy_version, exposure_id, reason, code, sample_rate, received_at)
-       VALUES (${placeholders(17)}) ON CONFLICT (id) DO NOTHING`,
+                           variant, policy_version, exposure_id, reason, code, sample_rate, received_at)`,
+      17,
+      'ON CONFLICT (id) DO NOTHING RETURNING id',
     );
-    this.selectUser = db.prepare(
+    this.selectUsers = db.prepare(
       `SELECT experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes
-       FROM experiment_users WHERE experiment = ? AND user_id = ?`,
+       FROM experiment_users WHERE experiment = ? AND user_id IN (SELECT value FROM json_each(?))`,
     );
-    this.selectDecision = db.prepare(
+    this.selectDecisions = db.prepare(
       `SELECT experiment, exposure_id, arm, probability, reward_count, reward_sum
-       FROM decisions WHERE experiment = ? AND exposure_id = ?`,
+       FROM decisions WHERE experiment = ? AND exposure_id IN (SELECT value FROM json_each(?))`,
     );
-    this.insertIneligible = db.prepare(
-      'INSERT INTO experiment_ineligible (experiment, arm, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    this.insertIneligible = new MultiRowInsert(
+      db,
+      'INSERT INTO experiment_ineligible (experiment, arm, user_id)',
+      3,
+      'ON CONFLICT DO NOTHING RETURNING experiment, arm, user_id',
     );
-    this.writeUser = db.prepare(
-      `INSERT OR REPLACE INTO experiment_users (experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes)
-       VALUES (${placeholders(7)})`,
+    this.writeUsers = new MultiRowInsert(
+      db,
+      'INSERT OR REPLACE INTO experiment_users (experiment, user_id, arm, first_exposure_ts, reward_count, reward_sum, arm_changes)',
+      7,
     );
-    this.writeDecision = db.prepare(
-      `INSERT OR REPLACE INTO decisions (experiment, exposure_id, arm, probability, reward_count, reward_sum)
-       VALUES (${placeholders(6)})`,
+    this.writeDecisions = new MultiRowInsert(
+      db,
+      'INSERT OR REPLACE INTO decisions (experiment, exposure_id, arm, probability, reward_count, reward_sum)',
+      6,
     );
-    this.bumpArm = db.prepare(
-      `INSERT INTO arm_aggregates (experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')})
-       VALUES (${placeholders(2 + ARM_KEYS.length)})
-       ON CONFLICT (experiment, arm) DO UPDATE SET ${addExcluded(ARM_COUNTERS, 'arm_aggregates')}`,
+    this.bumpArms = new MultiRowInsert(
+      db,
+      `INSERT INTO arm_aggregates (experiment, arm, ${counterColumns(ARM_COUNTERS).join(', ')})`,
+      2 + ARM_KEYS.length,
+      `ON CONFLICT (experiment, arm) DO UPDATE SET ${addExcluded(ARM_COUNTERS, 'arm_aggregates')}`,
     );
-    this.bumpTotals = db.prepare(
-      `INSERT INTO experiment_totals (experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')})
-       VALUES (${placeholders(1 + TOTAL_KEYS.length)})
-       ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 'experiment_totals')}`,
+    this.bumpTotals = new MultiRowInsert(
+      db,
+      `INSERT INTO experiment_totals (experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')})`,
+      1 + TOTAL_KEYS.length,
+      `ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 'experiment_totals')}`,
     );
   }
 
-  /** Inserts each batch's new events and folds exactly those in; returns the new-event count per batch. */
-  insertBatches(batches: EventRecord[][]): number[] {
+  /**
+   * Inserts the group's new events (an id sent twice, in one batch or two, counts for the first
+   * batch that sent it) and folds exactly those in; returns the new-event count per batch.
+   */
+  insertGroup(batches: readonly EventRecord[][]): number[] {
     const now = Date.now();
-    const stored: EventRecord[] = [];
-    const accepted = batches.map((events) => {
-      let n = 0;
-      for (const e of uniqueById(events).unique) {
-        const info = this.insert.run(
-          e.id,
-          e.type,
-          e.userId,
-          e.experiment,
-          e.arm,
-          e.probability,
-          e.modelVersion,
-          e.value,
-          e.latencyMs,
-          e.ts,
-          e.variant,
-          e.policyVersion,
-          e.exposureId,
-          e.reason,
-          e.code,
-          e.sampleRate,
-          now,
-        );
-        if (info.changes === 1) {
-          stored.push(e);
-          n++;
-        }
-      }
-      return n;
-    });
-    if (stored.length > 0) this.fold(stored);
-    return accepted;
+    const { unique, owner } = firstSeen(batches);
+    const inserted = new Set(
+      this.insertEvents
+        .all<{ id: string }>(
+          unique.map((e) => [
+            e.id,
+            e.type,
+            e.userId,
+            e.experiment,
+            e.arm,
+            e.probability,
+            e.modelVersion,
+            e.value,
+            e.latencyMs,
+            e.ts,
+            e.variant,
+            e.policyVersion,
+            e.exposureId,
+            e.reason,
+            e.code,
+            e.sampleRate,
+            now,
+          ]),
+        )
+        .map((r) => r.id),
+    );
+    if (inserted.size > 0) this.fold(unique.filter((e) => inserted.has(e.id)));
+    return acceptedPerBatch(batches.length, owner, inserted);
   }
 
   /** Folds events already in the events table into the derived rows (ingest, and a rebuild's pages). */
   fold(stored: EventRecord[]): void {
     const users = new Map<string, UserState>();
-    for (const k of touchedUsers(stored)) {
-      const row = this.selectUser.get(k.experiment, k.userId) as UserRow | undefined;
-      if (row) users.set(userKey(k), toRecord.user(row));
+    for (const [experiment, ids] of keysByExperiment(touchedUsers(stored), (k) => k.userId)) {
+      for (const row of this.selectUsers.all(experiment, ids) as UserRow[])
+        users.set(userKey({ experiment: row.experiment, userId: row.user_id }), toRecord.user(row));
     }
     const decisions = new Map<string, DecisionState>();
-    for (const k of touchedDecisions(stored)) {
-      const row = this.selectDecision.get(k.experiment, k.exposureId) as DecisionRow | undefined;
-      if (row) decisions.set(decisionKey(k), toRecord.decision(row));
+    for (const [experiment, ids] of keysByExperiment(touchedDecisions(stored), (k) => k.exposureId)) {
+      for (const row of this.selectDecisions.all(experiment, ids) as DecisionRow[]) {
+        decisions.set(
+          decisionKey({ experiment: row.experiment, exposureId: row.exposure_id }),
+          toRecord.decision(row),
+        );
+      }
     }
-    const ineligible = ineligibleKeys(stored).filter(
-      (k) => this.insertIneligible.run(k.experiment, k.arm, k.userId).changes === 1,
-    );
+    const ineligible = this.insertIneligible
+      .all<{ experiment: string; arm: string; user_id: string }>(
+        ineligibleKeys(stored).map((k) => [k.experiment, k.arm, k.userId]),
+      )
+      .map((r) => ({ experiment: r.experiment, arm: r.arm, userId: r.user_id }));
     const folded = foldEvents(stored, users, decisions, ineligible);
-    for (const u of folded.users) {
-      this.writeUser.run(
+    this.writeUsers.run(
+      folded.users.map((u) => [
         u.experiment,
         u.userId,
         u.arm,
@@ -138,12 +167,19 @@ export class SqliteIngest {
         u.rewardCount,
         u.rewardSum,
         u.armChanges,
-      );
-    }
-    for (const d of folded.decisions) {
-      this.writeDecision.run(d.experiment, d.exposureId, d.arm, d.probability, d.rewardCount, d.rewardSum);
-    }
-    for (const a of folded.arms) this.bumpArm.run(a.experiment, a.arm, ...ARM_KEYS.map((k) => a[k]));
-    for (const t of folded.totals) this.bumpTotals.run(t.experiment, ...TOTAL_KEYS.map((k) => t[k]));
+      ]),
+    );
+    this.writeDecisions.run(
+      folded.decisions.map((d) => [
+        d.experiment,
+        d.exposureId,
+        d.arm,
+        d.probability,
+        d.rewardCount,
+        d.rewardSum,
+      ]),
+    );
+    this.bumpArms.run(folded.arms.map((a) => [a.experiment, a.arm, ...ARM_KEYS.map((k) => a[k])]));
+    this.bumpTotals.run(folded.totals.map((t) => [t.experiment, ...TOTAL_KEYS.map((k) => t[k])]));
   }
 }

@@ -1,0 +1,80 @@
+// Request bodies for the collector load bench: every event id is a fresh random v4 UUID, as the SDK
+// makes them (so inserts land all over the id index, as in production), users recur across batches so the
+// per-user rows are read and rewritten as in production, and rewards name an exposure of their batch
+// so the per-decision rows are too.
+import { randomUUID } from 'node:crypto';
+
+export const BENCH_EXPERIMENT = {
+  key: 'bench',
+  type: 'ab',
+  seed: 1,
+  arms: ['a', 'b'].map((name) => ({ name, model: 'm', version: '1.0.0', weight: 1 })),
+  // A guardrail makes the monitor read the aggregates after every batch, as it does in production;
+  // no crash event is sent, so it never stops an arm mid-run.
+  guardrails: [{ metric: 'crash_rate', maxAbsolute: 0.5 }],
+};
+
+/** Users the bench draws from: enough that most batches touch users stored by earlier ones. */
+const USERS = 20_000;
+
+export class BatchMaker {
+  private seq = 0;
+  /** Events put into bodies so far: what the run sent, to compare with what was stored. */
+  made = 0;
+
+  /**
+   * `random`: v4, what the SDK sends. `time`: v7-style, a millisecond clock first, so ids arrive in
+   * key order: what the SDK could send, to show what random keys cost the id index (BENCH_ID_ORDER).
+   */
+  constructor(private readonly order: 'random' | 'time' = 'random') {}
+
+  private nextId(): string {
+    this.seq++;
+    const id = randomUUID();
+    if (this.order === 'random') return id;
+    const t = (Date.now() * 4096 + (this.seq % 4096)).toString(16).padStart(16, '0').slice(-16);
+    return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${t.slice(13, 16)}${id.slice(18)}`;
+  }
+
+  body(size: number): string {
+    const ts = Date.now();
+    const events: Record<string, unknown>[] = [];
+    let lastExposure: { id: string; userId: string; arm: string } | undefined;
+    for (let i = 0; i < size; i++) {
+      const id = this.nextId();
+      // Every fifth event rewards the exposure just before it (same user and arm); the rest expose.
+      if (i % 5 === 4 && lastExposure) {
+        events.push({
+          id,
+          type: 'reward',
+          userId: lastExposure.userId,
+          experiment: 'bench',
+          arm: lastExposure.arm,
+          probability: 0.5,
+          modelVersion: '1.0.0',
+          value: 1,
+          exposureId: lastExposure.id,
+          ts,
+        });
+        continue;
+      }
+      const user = (this.seq * 7919) % USERS;
+      const userId = `user-${user}`;
+      // Sticky, as assignment is: a user's later exposures name the arm of the first.
+      const arm = user % 2 ? 'a' : 'b';
+      lastExposure = { id, userId, arm };
+      events.push({
+        id,
+        type: 'exposure',
+        userId,
+        experiment: 'bench',
+        arm,
+        probability: 0.5,
+        modelVersion: '1.0.0',
+        ts,
+      });
+    }
+    this.made += size;
+    return JSON.stringify({ events });
+  }
+}
