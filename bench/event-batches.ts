@@ -3,6 +3,7 @@
 // per-user rows are read and rewritten as in production, and rewards name an exposure of their batch
 // so the per-decision rows are too.
 import { randomUUID } from 'node:crypto';
+import { eventId } from '../packages/sdk/src/events/event-id.js';
 
 export const BENCH_EXPERIMENT = {
   key: 'bench',
@@ -23,17 +24,14 @@ export class BatchMaker {
   made = 0;
 
   /**
-   * `random`: v4, what the SDK sends. `time`: v7-style, a millisecond clock first, so ids arrive in
-   * key order: what the SDK could send, to show what random keys cost the id index (BENCH_ID_ORDER).
+   * `time`: the SDK's own UUID v7 ids (a millisecond clock first), what it sends. `random`: v4, what
+   * it sent before, to show what random keys cost the id indexes (BENCH_ID_ORDER=random).
    */
-  constructor(private readonly order: 'random' | 'time' = 'random') {}
+  constructor(private readonly order: 'random' | 'time' = 'time') {}
 
   private nextId(): string {
     this.seq++;
-    const id = randomUUID();
-    if (this.order === 'random') return id;
-    const t = (Date.now() * 4096 + (this.seq % 4096)).toString(16).padStart(16, '0').slice(-16);
-    return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${t.slice(13, 16)}${id.slice(18)}`;
+    return this.order === 'random' ? randomUUID() : eventId();
   }
 
   body(size: number): string {
