@@ -3,7 +3,7 @@ import { EdgewiseError } from '../../src/errors.js';
 import { createEvent, exposureEvent, predictionEvent, rewardEvent } from '../../src/events/create-event.js';
 import type { ExposureContext } from '../../src/experiments/exposure-log.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const context: ExposureContext = {
   userId: 'user-1',
   experiment: 'iris-int8-vs-fp32',
