@@ -24,7 +24,14 @@ What the figures mean:
 
 - Inference: one WASM thread on every side; "single" is one input per call (median, p95), "batch" is
   items per second over a batch of 64 (16 or 4 on WebGPU). MNIST stacks its batch into one run; Silero
-  (recurrent state, scalar rate) and the TFLite models (static batch of 1) take one call per item.
+  (recurrent state, scalar rate) and the TFLite models (static batch of 1) run item by item: Edgewise
+  sends the batch as one message and loops in its worker, the direct callers loop on the main thread.
+- Floors beside the WASM rows, not rivals: "bare worker echo" posts the same payload (inputs copied
+  and transferred, one output-sized buffer back) to a worker that computes nothing, so direct + echo
+  is what any worker-hosted runtime pays at least; "LiteRT.js in a plain worker" is LiteRT called in a
+  worker with nothing of the SDK, the TFLite rows' true baseline. The notes give Edgewise against both.
+  \`npx tsx bench/predict-profile.ts\` (not a row) profiles the main thread over 3,000 single predicts
+  of Edgewise, the proxy worker and the echo (self time per function, µs per call).
 - PaddleOCR det and rec (\`bench/ocr.ts\`, from the folder \`scripts/ocr-models.mjs\` builds; int8 only
   where \`edgewise-models quantize\` made one): compute-bound calls of tens of ms, held to ≤ 1.03×
   onnxruntime-web direct; noise inputs of one rendered line's size (det 3×96×256, rec 3×48×320), 6
@@ -40,8 +47,8 @@ What the figures mean:
   (WAL, synchronous=FULL) and on a throwaway Postgres 15 cluster (fsync on; skipped, with the reason,
   when its binaries are missing). The load generator runs on CPU 0 and the server and Postgres on
   CPU 1 (\`taskset\`; unpinned, and said so, without a second core). The events name a served
-  experiment with a guardrail (so the monitor's check after each batch is in the path), carry fresh
-  random v4 ids as the SDK's do (\`BENCH_ID_ORDER=time\` sends time-ordered ones instead), and recur
+  experiment with a guardrail (so the monitor's check after each batch is in the path), carry the
+  SDK's own UUID v7 ids (\`BENCH_ID_ORDER=random\` sends the v4 ones it sent before), and recur
   over 20,000 users with rewards tied to their decisions. Only events really stored count: the bench
   counts the events table before and after each row and prints sent, acknowledged and stored (an
   unknown experiment is a 207 that autocannon counts as a success, which is how earlier runs of this
