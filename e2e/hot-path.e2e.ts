@@ -16,7 +16,13 @@ const expected = JSON.parse(await readFile(join(demoModels, 'expected/mnist.json
   labels: number[];
 };
 
-type SdkWindow = { edgewise: typeof import('@edgewise/sdk') };
+type Sdk = typeof import('@edgewise/sdk');
+type Client = Awaited<ReturnType<Sdk['Edgewise']['create']>>;
+type SdkWindow = {
+  edgewise: Sdk;
+  /** An Edgewise client on WASM with the model at `url` loaded (the fixture page's helper). */
+  openModel(url: string): Promise<{ ew: Client; model: Awaited<ReturnType<Client['loadBytes']>> }>;
+};
 const MNIST = '/models/mnist/1.0.0/mnist.fp32.onnx';
 const SILERO = '/models/vad/silero_vad_v5.onnx';
 
@@ -45,11 +51,7 @@ describe('the predict hot path', () => {
     const page = await sdkPage();
     const result = await page.evaluate(
       async ({ url, rows }) => {
-        const { Edgewise } = (window as unknown as SdkWindow).edgewise;
-        const ew = await Edgewise.create({ backends: ['wasm'] });
-        const model = await ew.loadBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), {
-          format: 'onnx',
-        });
+        const { ew, model } = await (window as unknown as SdkWindow).openModel(url);
         const argmax = (d: Float32Array) => d.indexOf(Math.max(...d));
         const reused = new Float32Array(784);
         const labels: number[] = [];
@@ -75,11 +77,7 @@ describe('the predict hot path', () => {
   it('runs an unstackable batch (Silero VAD) as one message: the same outputs as one predict per item, inputs intact', async () => {
     const page = await sdkPage();
     const result = await page.evaluate(async (url) => {
-      const { Edgewise } = (window as unknown as SdkWindow).edgewise;
-      const ew = await Edgewise.create({ backends: ['wasm'] });
-      const model = await ew.loadBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), {
-        format: 'onnx',
-      });
+      const { ew, model } = await (window as unknown as SdkWindow).openModel(url);
       let seed = 7;
       const noise = () => {
         seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -120,11 +118,7 @@ describe('the predict hot path', () => {
   it('names the bad item of a batch with its error code, and runs the next batch', async () => {
     const page = await sdkPage();
     const result = await page.evaluate(async (url) => {
-      const { Edgewise } = (window as unknown as SdkWindow).edgewise;
-      const ew = await Edgewise.create({ backends: ['wasm'] });
-      const model = await ew.loadBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), {
-        format: 'onnx',
-      });
+      const { ew, model } = await (window as unknown as SdkWindow).openModel(url);
       const good = () => ({
         input: { data: new Float32Array(512), dims: [1, 512] },
         state: { data: new Float32Array(256), dims: [2, 1, 128] },
@@ -162,11 +156,7 @@ describe('the predict hot path', () => {
   it('detaches only what it is told to: predict with transfer, never predictBatch', async () => {
     const page = await sdkPage();
     const result = await page.evaluate(async (url) => {
-      const { Edgewise } = (window as unknown as SdkWindow).edgewise;
-      const ew = await Edgewise.create({ backends: ['wasm'] });
-      const model = await ew.loadBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), {
-        format: 'onnx',
-      });
+      const { ew, model } = await (window as unknown as SdkWindow).openModel(url);
       const kept = new Float32Array(784);
       const handed = new Float32Array(784);
       const batch = [new Float32Array(784), new Float32Array(784)];
@@ -183,11 +173,7 @@ describe('the predict hot path', () => {
   it('recovers when the worker crashes around an unstackable batch: the batch and the next one answer', async () => {
     const page = await sdkPage();
     const result = await page.evaluate(async (url) => {
-      const { Edgewise } = (window as unknown as SdkWindow).edgewise;
-      const ew = await Edgewise.create({ backends: ['wasm'] });
-      const model = await ew.loadBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), {
-        format: 'onnx',
-      });
+      const { ew, model } = await (window as unknown as SdkWindow).openModel(url);
       const items = Array.from({ length: 200 }, () => ({
         input: { data: new Float32Array(512).fill(0.1), dims: [1, 512] },
         state: { data: new Float32Array(256), dims: [2, 1, 128] },
