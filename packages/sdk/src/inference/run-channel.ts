@@ -7,7 +7,7 @@
 import type { InferenceHost } from './engine-types.js';
 import { type PackedItems, packedTransferables, packItems, unpackItems } from './packed-items.js';
 import { type Tensor, transferablesOf } from './tensors.js';
-import { guarded } from './worker-guard.js';
+import { failureReply } from './worker-guard.js';
 
 type RunRequest =
   | { run: number; model: string; feeds: Record<string, Tensor> }
@@ -33,13 +33,15 @@ interface Waiting {
   resolve(reply: RunReply): void;
 }
 
-/** The host's end: one message out and one back per call. */
+/** The host's end: one message out and one back per call. Create it before Comlink wraps the worker. */
 export class RunClient {
   #next = 0;
   readonly #waiting = new Map<number, Waiting>();
   readonly #onMessage = (event: MessageEvent) => {
     const reply = event.data as RunReply;
     if (!isRun(reply)) return;
+    // Listening before Comlink, so its listener never sees (or inspects) a run.
+    event.stopImmediatePropagation();
     const waiting = this.#waiting.get(reply.run);
     if (!waiting) return;
     this.#waiting.delete(reply.run);
@@ -87,22 +89,40 @@ export class RunClient {
   }
 }
 
-/** The worker's end: runs each request on the engine, in arrival order (the engine serializes). */
+/**
+ * The worker's end (call it before Comlink.expose): runs each request on the engine, in arrival order (the engine serializes), and
+ * answers with plain promise callbacks: this is the per-call path, kept free of async wrappers.
+ */
 export function serveRuns(endpoint: RunEndpoint, engine: Pick<InferenceHost, 'run' | 'runMany'>): void {
-  endpoint.addEventListener('message', async (event: MessageEvent) => {
+  const fail = (run: number) => (error: unknown) => {
+    const reply = failureReply(error);
+    if (reply !== undefined) endpoint.postMessage({ run, error: reply } satisfies RunReply, []);
+  };
+  endpoint.addEventListener('message', (event: MessageEvent) => {
     const request = event.data as RunRequest;
     if (!isRun(request)) return;
+    event.stopImmediatePropagation();
+    const { run } = request;
+    let work: Promise<Record<string, Tensor> | Record<string, Tensor>[]>;
     try {
-      if ('feeds' in request) {
-        const outputs = await guarded(() => engine.run(request.model, request.feeds, true));
-        endpoint.postMessage({ run: request.run, outputs } satisfies RunReply, transferablesOf(outputs));
-      } else {
-        const results = await guarded(() => engine.runMany(request.model, unpackItems(request.items), true));
-        const items = packItems(results);
-        endpoint.postMessage({ run: request.run, items } satisfies RunReply, packedTransferables(items));
-      }
+      work =
+        'feeds' in request
+          ? engine.run(request.model, request.feeds, true)
+          : engine.runMany(request.model, unpackItems(request.items), true);
     } catch (error) {
-      endpoint.postMessage({ run: request.run, error } satisfies RunReply, []);
+      fail(run)(error);
+      return;
+    }
+    if ('feeds' in request) {
+      (work as Promise<Record<string, Tensor>>).then(
+        (outputs) => endpoint.postMessage({ run, outputs } satisfies RunReply, transferablesOf(outputs)),
+        fail(run),
+      );
+    } else {
+      (work as Promise<Record<string, Tensor>[]>).then((results) => {
+        const items = packItems(results);
+        endpoint.postMessage({ run, items } satisfies RunReply, packedTransferables(items));
+      }, fail(run));
     }
   });
 }

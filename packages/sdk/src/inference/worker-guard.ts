@@ -14,23 +14,30 @@ function isRuntimeTrap(error: unknown): boolean {
 }
 
 /**
- * Runs worker-side work for the host. Errors leave as plain data with their code (the host turns them
- * back into EdgewiseError); a runtime trap ends the worker instead of answering.
+ * What a failure sends back to the host: the error as plain data with its code (the host turns it
+ * back into EdgewiseError). Undefined after a runtime trap: then the worker ends itself instead of
+ * answering, and the host sees it die, starts a fresh runtime, reloads the models and retries the
+ * call once, as after any crash.
  */
+export function failureReply(error: unknown): unknown {
+  if (isRuntimeTrap(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    setTimeout(() => {
+      throw new Error(`the runtime trapped (${message}); this worker cannot be trusted any more`);
+    });
+    return undefined;
+  }
+  if (isEdgewiseError(error)) return error.toJSON();
+  return new EdgewiseError('INTERNAL', error instanceof Error ? error.message : String(error)).toJSON();
+}
+
+/** Runs worker-side work for the host: a failure leaves as `failureReply` says, a trap never answers. */
 export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isRuntimeTrap(error)) {
-      // The host sees the worker die, starts a fresh runtime, reloads the models and retries the call
-      // once, as after any crash.
-      const message = error instanceof Error ? error.message : String(error);
-      setTimeout(() => {
-        throw new Error(`the runtime trapped (${message}); this worker cannot be trusted any more`);
-      });
-      return new Promise<never>(() => {});
-    }
-    if (isEdgewiseError(error)) throw error.toJSON();
-    throw new EdgewiseError('INTERNAL', error instanceof Error ? error.message : String(error)).toJSON();
+    const reply = failureReply(error);
+    if (reply === undefined) return new Promise<never>(() => {});
+    throw reply;
   }
 }

@@ -95,8 +95,8 @@ export class WorkerHost implements InferenceHost {
     this.#loadsInWorker = 0;
     const generation = ++this.#generation;
     this.#worker = this.createWorker();
-    this.#api = Comlink.wrap<InferenceWorkerApi>(this.#worker);
     this.#runs = new RunClient(this.#worker);
+    this.#api = Comlink.wrap<InferenceWorkerApi>(this.#worker);
     this.#worker.addEventListener('error', (event) => {
       event.preventDefault();
       if (generation === this.#generation)

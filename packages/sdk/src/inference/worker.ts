@@ -67,6 +67,7 @@ const api = {
 
 export type InferenceWorkerApi = typeof api;
 
-Comlink.expose(api);
-// Predictions arrive beside Comlink's messages, on the same channel (see run-channel.ts).
+// Predictions arrive beside Comlink's messages, on the same channel (see run-channel.ts); their
+// listener comes first and keeps them from Comlink's.
 serveRuns(globalThis as unknown as RunEndpoint, engine);
+Comlink.expose(api);
