@@ -101,7 +101,7 @@ export function inferenceRows(c: CaseResult): Row[] {
         goal: GOALS.latencyVsProxy,
         ...(direct && proxy
           ? {
-              note: `over a main-thread call (${ms(direct.medianMs)}), Edgewise's worker round trip adds ${ms(ours.medianMs - direct.medianMs)}, the proxy's ${ms(proxy.medianMs - direct.medianMs)}${floorOf('ort-direct') ? `; ${floorOf('ort-direct')!.text}: Edgewise is ${x(floorOf('ort-direct')!.latency)} direct + that floor` : ''}`,
+              note: `both hand over a fresh copy of each input (the proxy detaches its callers' buffers; Edgewise with transfer: true)${versus(c, 'ort-proxy', 'edgewise-intact') ? `; keeping the caller's arrays intact (Edgewise's default) it is ${x(versus(c, 'ort-proxy', 'edgewise-intact')!.latency)} the proxy` : ''}; over a main-thread call (${ms(direct.medianMs)}), Edgewise's worker round trip adds ${ms(ours.medianMs - direct.medianMs)}, the proxy's ${ms(proxy.medianMs - direct.medianMs)}${floorOf('ort-direct') ? `; ${floorOf('ort-direct')!.text}: Edgewise is ${x(floorOf('ort-direct')!.latency)} direct + that floor` : ''}`,
             }
           : {}),
       }),

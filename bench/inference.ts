@@ -6,6 +6,8 @@ import { median, pairedRatio, perSecond, quantile, roundOrder } from './stats.js
 
 export type Contender =
   | 'edgewise'
+  /** Edgewise without `transfer`: the caller's input arrays stay intact. */
+  | 'edgewise-intact'
   | 'ort-direct'
   | 'ort-proxy'
   | 'litert-direct'
@@ -114,6 +116,7 @@ export async function runCase(page: Page, c: InferenceCase): Promise<CaseResult>
 
 export const CONTENDER_LABELS: Record<Contender, string> = {
   edgewise: 'Edgewise (worker)',
+  'edgewise-intact': 'Edgewise, inputs kept',
   'ort-direct': 'onnxruntime-web direct',
   'ort-proxy': 'onnxruntime-web proxy',
   'litert-direct': 'LiteRT.js direct',

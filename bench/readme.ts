@@ -30,6 +30,9 @@ What the figures mean:
   and transferred, one output-sized buffer back) to a worker that computes nothing, so direct + echo
   is what any worker-hosted runtime pays at least; "LiteRT.js in a plain worker" is LiteRT called in a
   worker with nothing of the SDK, the TFLite rows' true baseline. The notes give Edgewise against both.
+- Edgewise's single calls hand over a fresh copy of each input (\`transfer: true\`), as the proxy
+  worker does (it detaches its callers' input buffers, measured); "Edgewise, inputs kept" is the
+  default, which leaves the caller's arrays intact at the cost of a structured clone per call.
   \`npx tsx bench/predict-profile.ts\` (not a row) profiles the main thread over 3,000 single predicts
   of Edgewise, the proxy worker and the echo (self time per function, µs per call).
 - PaddleOCR det and rec (\`bench/ocr.ts\`, from the folder \`scripts/ocr-models.mjs\` builds; int8 only

@@ -34,7 +34,7 @@ const WASM = { backend: 'wasm', rounds: 12, singles: 30, batchSize: 64, batches:
 // SwiftShader (software WebGPU on these machines) is 50–200× slower than WASM: fewer, smaller rounds.
 const WEBGPU = { backend: 'webgpu', rounds: 4, singles: 6, batchSize: 16, batches: 3 } as const;
 const WEBGPU_SILERO = { ...WEBGPU, rounds: 3, singles: 3, batchSize: 4, batches: 1 } as const;
-const ONNX_WASM = ['edgewise', 'ort-direct', 'ort-proxy', 'echo'] as const;
+const ONNX_WASM = ['edgewise', 'ort-direct', 'ort-proxy', 'echo', 'edgewise-intact'] as const;
 const ONNX_GPU = ['edgewise', 'ort-direct'] as const;
 const TFLITE = ['edgewise', 'litert-direct', 'tfjs-tflite', 'litert-worker', 'echo'] as const;
 
