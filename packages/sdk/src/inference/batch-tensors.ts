@@ -1,4 +1,5 @@
 import type { TensorSpec } from '../models/manifest-types.js';
+import { packItems } from './packed-items.js';
 import { elementCount, type Tensor, type TensorData } from './tensors.js';
 import { isDynamicDim } from './validate-inputs.js';
 
@@ -7,27 +8,17 @@ export function canBatch(inputs: readonly TensorSpec[]): boolean {
   return inputs.length > 0 && inputs.every((s) => s.shape.length > 0 && isDynamicDim(s.shape[0]!));
 }
 
-/** Stacks validated per-item tensors along dimension 0. */
+/** Stacks validated per-item tensors along dimension 0: the items packed end to end, rows summed. */
 export function concatRows(items: readonly Record<string, Tensor>[]): {
   feeds: Record<string, Tensor>;
   rows: number[];
 } {
-  const first = items[0]!;
-  const feeds: Record<string, Tensor> = {};
   const rows = items.map((item) => Object.values(item)[0]!.dims[0] ?? 1);
-  for (const name of Object.keys(first)) {
-    const parts = items.map((item) => item[name]!);
-    const total = parts.reduce((n, t) => n + t.data.length, 0);
-    const Ctor = first[name]!.data.constructor as new (length: number) => TensorData;
-    const data = new Ctor(total);
-    let offset = 0;
-    for (const p of parts) {
-      (data as Float32Array).set(p.data as Float32Array, offset);
-      offset += p.data.length;
-    }
-    const dims = [...first[name]!.dims];
-    dims[0] = parts.reduce((n, t) => n + (t.dims[0] ?? 1), 0);
-    feeds[name] = { data, dims };
+  const feeds: Record<string, Tensor> = {};
+  for (const [name, { data, dims }] of Object.entries(packItems(items).tensors)) {
+    const stacked = [...dims[0]!];
+    stacked[0] = dims.reduce((n, d) => n + (d[0] ?? 1), 0);
+    feeds[name] = { data, dims: stacked };
   }
   return { feeds, rows };
 }
