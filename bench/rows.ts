@@ -145,7 +145,7 @@ export function serverRows(s: ServerFigures): Row[] {
         figure: `${rate(r.eventsPerSecond)} (${r.non2xx} non-2xx)`,
         value: r.eventsPerSecond,
         ...(judged ? { goal: g.rate } : {}),
-        note: `${r.eventsStored} stored of ${r.eventsAcknowledged} acknowledged, ${r.eventsSent} sent; ${r.serverCpuMsPer1000Events ?? 'n/a'} ms of server${r.store === 'postgres' ? ' + Postgres' : ''} CPU per 1,000 events; ${s.pinning}`,
+        note: `${r.eventsStored} stored of ${r.eventsAcknowledged} acknowledged, ${r.eventsSent} sent; ${r.serverCpuMsPer1000Events ?? 'n/a'} ms of server${r.store === 'postgres' ? ` + Postgres (Postgres ${r.databaseCpuMsPer1000Events ?? 'n/a'})` : ''} CPU per 1,000 events; ${s.pinning}`,
       }),
       row({
         section,

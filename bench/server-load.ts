@@ -48,8 +48,11 @@ async function startServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const experiments = join(dbDir, 'experiments.json');
   await writeFile(experiments, JSON.stringify([BENCH_EXPERIMENT]));
+  // BENCH_SERVER_PROFILE=dir writes a V8 CPU profile of the server there when it stops.
+  const profile = process.env.BENCH_SERVER_PROFILE;
   const argv = [
     process.execPath,
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
     '--conditions=source',
     '--import',
     'tsx',
@@ -88,8 +91,10 @@ async function startServer(
   });
 }
 
-/** The processes whose CPU a row's work is: the server, and Postgres when it is the store. */
-type CpuOf = () => Promise<number | undefined>;
+/** CPU ms so far of the processes whose work a row is: the server, and Postgres when it is the store. */
+type CpuOf = () => Promise<{ total: number; database?: number } | undefined>;
+
+const perThousand = (ms: number, events: number) => Math.round((ms / events) * 1000 * 10) / 10;
 
 async function loadRows(
   store: Row['store'],
@@ -134,7 +139,10 @@ async function loadRows(
       eventsAcknowledged: ok * batchSize,
       eventsStored: stored,
       ...(cpuBefore !== undefined && cpuAfter !== undefined && stored > 0
-        ? { serverCpuMsPer1000Events: Math.round(((cpuAfter - cpuBefore) / stored) * 1000 * 10) / 10 }
+        ? { serverCpuMsPer1000Events: perThousand(cpuAfter.total - cpuBefore.total, stored) }
+        : {}),
+      ...(cpuBefore?.database !== undefined && cpuAfter?.database !== undefined && stored > 0
+        ? { databaseCpuMsPer1000Events: perThousand(cpuAfter.database - cpuBefore.database, stored) }
         : {}),
     });
   }
@@ -160,7 +168,10 @@ async function sqliteRows(): Promise<Row[]> {
       'sqlite',
       server.url,
       async () => (count.get() as { n: number }).n,
-      () => treeCpuMs(pid),
+      async () => {
+        const total = await treeCpuMs(pid);
+        return total === undefined ? undefined : { total };
+      },
     );
   } finally {
     db.close();
@@ -192,7 +203,7 @@ async function postgresRows(): Promise<Row[] | string> {
     );
     const cpuOf: CpuOf = async () => {
       const [a, b] = [await treeCpuMs(serverPid), await treeCpuMs(postmaster)];
-      return a === undefined || b === undefined ? undefined : a + b;
+      return a === undefined || b === undefined ? undefined : { total: a + b, database: b };
     };
     return await loadRows('postgres', server.url, countEvents, cpuOf);
   } finally {
@@ -233,6 +244,8 @@ const cols = [
   'sent',
   'acked',
   'stored',
+  'cpu/1k',
+  'db cpu/1k',
 ];
 console.log(cols.map((c) => c.padStart(9)).join(' '));
 for (const r of rows) {
@@ -248,6 +261,7 @@ for (const r of rows) {
     r.eventsAcknowledged,
     r.eventsStored,
     r.serverCpuMsPer1000Events ?? 'n/a',
+    r.databaseCpuMsPer1000Events ?? '-',
   ];
   console.log(cells.map((c) => String(c).padStart(9)).join(' '));
   if (r.eventsStored < r.eventsAcknowledged)

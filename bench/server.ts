@@ -21,6 +21,8 @@ export interface ServerLoadRow {
   eventsStored: number;
   /** CPU of the server (and of Postgres, for its rows) per 1,000 stored events, user + system. */
   serverCpuMsPer1000Events?: number;
+  /** Of that, Postgres's own processes (the postmaster and its backends). */
+  databaseCpuMsPer1000Events?: number;
 }
 
 export interface ServerFigures {
