@@ -1,4 +1,5 @@
 import { textSchema, UUID_PATTERN } from './common.js';
+import { DEVICE_CLASSES, type DeviceClass } from './device-class.js';
 
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Timestamps outside 2000–2100 are clock bugs (an unset clock, seconds for ms), not events. */
@@ -67,6 +68,8 @@ export interface EdgewiseEvent {
    * Absent means 1.
    */
   sampleRate?: number;
+  /** The device class (device-class.ts) of a contextual experiment's events; nothing finer is ever sent. */
+  context?: DeviceClass;
 }
 
 export interface EventBatch {
@@ -101,6 +104,7 @@ export const eventSchema = {
     reason: textSchema(EVENT_TEXT_LIMITS.reason),
     code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
     sampleRate: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    context: { type: 'string', enum: DEVICE_CLASSES },
   },
   allOf: [
     {

@@ -1,7 +1,25 @@
 import { nameSchema } from './common.js';
 import type { Condition } from './condition.js';
+import { DEVICE_CLASSES, type DeviceClass } from './device-class.js';
 
-export type ExperimentType = 'ab' | 'bandit';
+/**
+ * `ab`: fixed weights. `bandit`: the server re-weights arms from their rewards. `contextual`: a bandit
+ * that learns per device class (device-class.ts) which arm does best there, and serves weights per class.
+ */
+export type ExperimentType = 'ab' | 'bandit' | 'contextual';
+export const EXPERIMENT_TYPES = ['ab', 'bandit', 'contextual'] as const;
+
+/**
+ * What a contextual experiment maximises per decision, computed on the server from the decision's
+ * events: the sum of its rewards, less `latencyWeight` per ms of its predictions' mean latency, less
+ * `loadWeight` per ms of its model's load, less `crashWeight` per worker crash. Changing the weights
+ * changes the next policy run, with no client release. All default to 0.
+ */
+export interface Objective {
+  latencyWeight?: number;
+  loadWeight?: number;
+  crashWeight?: number;
+}
 export type BanditPolicyName = 'thompson' | 'ucb1' | 'epsilon-greedy';
 export const BANDIT_POLICIES = ['thompson', 'ucb1', 'epsilon-greedy'] as const;
 export const MAX_ARMS = 64;
@@ -51,6 +69,8 @@ export interface ExperimentDefinition {
   namespace?: NamespaceRange;
   /** Health and reward bounds the server watches; a breach stops the arm (see Guardrail). */
   guardrails?: Guardrail[];
+  /** The composite reward a contextual experiment learns from; only for type `contextual`. */
+  objective?: Objective;
 }
 
 export interface NamespaceRange {
@@ -143,6 +163,11 @@ export interface ExperimentConfig extends Omit<ExperimentDefinition, 'arms'> {
   stopped?: ArmStop;
   /** Bandit weights from the server's last policy run, index-aligned with `arms`; override arm weights. */
   policyWeights?: number[] | null;
+  /**
+   * Contextual experiments: weights per device class from the last policy run, each index-aligned
+   * with `arms`; a class not listed uses `policyWeights`.
+   */
+  contextWeights?: Partial<Record<DeviceClass, number[]>> | null;
 }
 
 const stopSchema = {
@@ -200,7 +225,7 @@ export function guardrailProblem(g: Guardrail, at: string): string | undefined {
 
 const fields = {
   key: nameSchema,
-  type: { type: 'string', enum: ['ab', 'bandit'] },
+  type: { type: 'string', enum: EXPERIMENT_TYPES },
   seed: seedSchema,
   policy: { type: 'string', enum: BANDIT_POLICIES },
   policyVersion: { anyOf: [{ type: 'number' }, { type: 'string' }] },
@@ -245,6 +270,15 @@ const fields = {
       },
     },
   },
+  objective: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      latencyWeight: { type: 'number', minimum: 0, maximum: 1e6 },
+      loadWeight: { type: 'number', minimum: 0, maximum: 1e6 },
+      crashWeight: { type: 'number', minimum: 0, maximum: 1e6 },
+    },
+  },
   reward: {
     type: 'object',
     additionalProperties: false,
@@ -268,6 +302,16 @@ export const experimentConfigSchema = {
   properties: {
     ...fields,
     stopped: stopSchema,
+    contextWeights: {
+      anyOf: [
+        {
+          type: 'object',
+          propertyNames: { enum: DEVICE_CLASSES },
+          additionalProperties: { type: 'array', items: { type: 'number', minimum: 0 } },
+        },
+        { type: 'null' },
+      ],
+    },
     arms: {
       type: 'array',
       minItems: 1,
@@ -288,6 +332,7 @@ export const experimentDefinitionSchema = {
   additionalProperties: false,
   properties: {
     ...fields,
+    contextWeights: { anyOf: [{ type: 'object' }, { type: 'null' }] },
     arms: {
       type: 'array',
       minItems: 1,

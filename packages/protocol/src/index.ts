@@ -20,6 +20,13 @@ export {
   parseVersion,
 } from './condition.js';
 export {
+  DEVICE_CLASSES,
+  type DeviceClass,
+  type DeviceFacts,
+  deviceClassOf,
+  isDeviceClass,
+} from './device-class.js';
+export {
   type EdgewiseEvent,
   EVENT_TEXT_LIMITS,
   EVENT_TYPES,
@@ -38,6 +45,7 @@ export {
   type ArmStop,
   BANDIT_POLICIES,
   type BanditPolicyName,
+  EXPERIMENT_TYPES,
   type ExperimentArm,
   type ExperimentConfig,
   type ExperimentDefinition,
@@ -55,6 +63,7 @@ export {
   MAX_GUARDRAILS,
   MAX_REWARD_BOUND,
   type NamespaceRange,
+  type Objective,
   type RewardSpec,
   type ServedArm,
 } from './experiment.js';

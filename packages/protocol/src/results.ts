@@ -146,7 +146,7 @@ export interface Unattributed {
 
 export interface ExperimentResults {
   key: string;
-  type: 'ab' | 'bandit';
+  type: 'ab' | 'bandit' | 'contextual';
   metric: 'proportion' | 'mean';
   /** The unit of analysis: users for A/B tests, decisions for bandits. */
   unit: 'users' | 'decisions';
@@ -205,7 +205,7 @@ export const experimentResultsSchema = {
   ],
   properties: {
     key: { type: 'string' },
-    type: { type: 'string', enum: ['ab', 'bandit'] },
+    type: { type: 'string', enum: ['ab', 'bandit', 'contextual'] },
     metric: { type: 'string', enum: ['proportion', 'mean'] },
     unit: { type: 'string', enum: ['users', 'decisions'] },
     comparisons: { type: 'integer', minimum: 0 },

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes targeting.json: holdout, layer (namespace), condition, coverage and stop answers that every
-Edgewise SDK and server must reproduce.
+Edgewise SDK and server must reproduce; and contextual.json: contextual experiments' answers per
+device class.
 
     python3 packages/protocol/vectors/generate_targeting_vectors.py
 
@@ -144,7 +145,7 @@ def outside(reason):
     return {"arm": None, "index": 0, "inExperiment": False, "reason": reason, "probability": 1}
 
 
-def assign(user_id, experiment, attributes, holdout):
+def assign(user_id, experiment, attributes, holdout, device_class=None):
     arms = experiment["arms"]
     control = arms[0]["name"]
     result = None
@@ -157,8 +158,10 @@ def assign(user_id, experiment, attributes, holdout):
     elif "condition" in experiment and not evaluate_condition(experiment["condition"], attributes):
         result = outside("condition")
     else:
-        weights = experiment.get("policyWeights") or [arm["weight"] for arm in arms]
-        if experiment["type"] == "bandit":
+        by_class = (experiment.get("contextWeights") or {}).get(device_class) \
+            if experiment["type"] == "contextual" else None
+        weights = by_class or experiment.get("policyWeights") or [arm["weight"] for arm in arms]
+        if experiment["type"] in ("bandit", "contextual"):
             # A stopped bandit arm gets nobody: its weight is 0 before the ranges are cut.
             weights = [0 if arm.get("stopped") else w for arm, w in zip(arms, weights)]
         shares, ranges = bucket_ranges(weights, experiment.get("coverage", 1.0))
@@ -252,6 +255,37 @@ def main():
     OUT.write_text(to_json(data) + "\n", encoding="utf-8")
     print(f"wrote {OUT.name}: {len(experiments)} experiments, {len(cases)} cases; "
           f"checked {checked} conditions.json cases")
+    write_contextual(rng)
+
+
+DEVICE_CLASSES = ["webgpu-f16", "webgpu", "wasm-8-cores", "wasm-4-cores", "wasm-2-cores", "mobile-webgpu",
+                  "mobile-wasm"]
+
+
+def write_contextual(rng):
+    """contextual.json: a device class's weights decide (a class without its own uses policyWeights)."""
+    base = arms(1, 1, 1)
+    weights = {"webgpu-f16": [0.05, 0.9, 0.05], "webgpu": [0.2, 0.6, 0.2], "wasm-2-cores": [0.01, 0.01, 0.98],
+               "wasm-4-cores": [0.3, 0.3, 0.4]}
+    experiments = [
+        served("by-device", "contextual", "by-device", base, policyWeights=[0.4, 0.3, 0.3], contextWeights=weights),
+        served("by-device-stopped-arm", "contextual", 41, arms(1, 1, 1, stopped=(1,)),
+               policyWeights=[0.4, 0.3, 0.3], contextWeights=weights),
+        served("by-device-no-policy-yet", "contextual", "fresh", arms(1, 3, 1)),
+    ]
+    cases = []
+    for user_id in user_ids(rng, 200):
+        device_class = rng.choice(DEVICE_CLASSES + [None])
+        expected = {e["key"]: assign(user_id, e, {}, None, device_class) for e in experiments}
+        for e in expected.values():
+            del e["index"]
+        cases.append({"userId": user_id, **({"deviceClass": device_class} if device_class else {}),
+                      "expected": expected})
+    out = HERE / "contextual.json"
+    data = {"generator": "packages/protocol/vectors/generate_targeting_vectors.py", "experiments": experiments,
+            "cases": cases}
+    out.write_text(to_json(data) + "\n", encoding="utf-8")
+    print(f"wrote {out.name}: {len(experiments)} experiments, {len(cases)} cases")
 
 
 if __name__ == "__main__":

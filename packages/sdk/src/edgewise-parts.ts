@@ -6,6 +6,7 @@
 export { createInferenceWorker } from './create-worker.js';
 export { rewardEvent } from './events/create-event.js';
 export { EventQueue } from './events/event-queue.js';
+export { deviceClassFrom } from './experiments/device-class.js';
 export { chooseFor, loadInExperiment } from './experiments/experiment-load.js';
 export { ExperimentRefresh } from './experiments/experiment-refresh.js';
 export { ExperimentsClient } from './experiments/experiments-client.js';

@@ -1,4 +1,4 @@
-import type { Attributes } from '@edgewise/protocol';
+import type { Attributes, DeviceClass } from '@edgewise/protocol';
 import {
   checkAttributes,
   checkConfig,
@@ -157,6 +157,15 @@ export class Edgewise {
     return this.#capabilities;
   }
 
+  /**
+   * This device's class for contextual experiments (one of seven coarse buckets, see DEVICE_CLASSES):
+   * the backend models run on under this client's `backends`, f16 shaders, cores, memory, mobile.
+   * It is all a contextual experiment's events say about the device.
+   */
+  async deviceClass(): Promise<DeviceClass> {
+    return this.#parts.deviceClassFrom(await this.capabilities(), this.config.backends);
+  }
+
   #notify(event: EdgewiseNotice): void {
     for (const listener of this.#listeners) listener(event);
   }
@@ -283,8 +292,10 @@ export class Edgewise {
     }
     const config = await this.#experiments.get(key);
     const holdout = await this.#experiments.holdout();
+    const deviceClass = config.type === 'contextual' ? await this.deviceClass() : undefined;
     return {
       userId: this.#userId,
+      ...(deviceClass ? { deviceClass } : {}),
       ...(this.#attributes ? { attributes: this.#attributes } : {}),
       ...(holdout ? { holdout } : {}),
       config,

@@ -1,5 +1,7 @@
 // The public entry: what packages/sdk/README.md documents, and nothing else. Internals stay
 // importable from their own files for our packages and tests; every name here is a promise.
+
+export { DEVICE_CLASSES, type DeviceClass } from '@edgewise/protocol';
 export {
   Edgewise,
   type EdgewiseConfig,

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { collectorRoutes } from './collector/events-route.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { assignmentsRoutes } from './experiments/assignments-route.js';
+import { contextualRoutes } from './experiments/contextual-routes.js';
 import { experimentsRoutes } from './experiments/experiments-routes.js';
 import { GuardrailMonitor } from './experiments/guardrail-monitor.js';
 import { namespaceOverlap, overlapWithin } from './experiments/namespace-overlap.js';
@@ -231,6 +232,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     ...(options.now ? { now: options.now } : {}),
   });
   await app.register(resultsRoutes, { store });
+  await app.register(contextualRoutes, { store });
   await app.register(registryRoutes, {
     store,
     adminToken: options.adminToken,

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readExperimentsFile } from '../src/experiments/experiments-file.js';
 import { wireEvent } from './support/events.js';
-import { adminHeaders, testServer, writeHeaders } from './support/server.js';
+import { adminHeaders, sendEvents, testServer } from './support/server.js';
 
 const bandit = {
   key: 'iris-bandit',
@@ -40,17 +40,7 @@ describe('experiments, policies and results', () => {
   });
   const create = (body: object, headers: Record<string, string> = adminHeaders) =>
     app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: body });
-  const send = async (events: object[]) => {
-    for (let i = 0; i < events.length; i += 500) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: writeHeaders,
-        payload: { events: events.slice(i, i + 500) },
-      });
-      expect(res.statusCode).toBe(200);
-    }
-  };
+  const send = (events: object[]) => sendEvents(app, events);
 
   it('creates experiments (admin only) and serves them with caching headers', async () => {
     expect((await create(bandit, {})).statusCode).toBe(401);

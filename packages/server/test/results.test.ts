@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { wireEvent } from './support/events.js';
-import { adminHeaders, testServer, writeHeaders } from './support/server.js';
+import { createExperiment, sendEvents, testServer } from './support/server.js';
 
 const matchesProtocol = new Ajv().compile(experimentResultsSchema);
 const arm = (name: string, weight: number) => ({ name, model: 'iris', version: '1.0.0', weight });
@@ -32,19 +32,8 @@ describe('GET /v1/experiments/:key/results', () => {
   afterEach(async () => {
     await app.close();
   });
-  const create = (body: object) =>
-    app.inject({ method: 'POST', url: '/v1/experiments', headers: adminHeaders, payload: body });
-  const send = async (events: object[]) => {
-    for (let i = 0; i < events.length; i += 500) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: writeHeaders,
-        payload: { events: events.slice(i, i + 500) },
-      });
-      expect(res.statusCode).toBe(200);
-    }
-  };
+  const create = (body: object) => createExperiment(app, body);
+  const send = (events: object[]) => sendEvents(app, events);
   /** The answer, checked against the protocol's schema first. */
   const results = async (key: string) => {
     const body = (await app.inject({ method: 'GET', url: `/v1/experiments/${key}/results` })).json();

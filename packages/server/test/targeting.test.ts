@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Attributes } from '@edgewise/protocol';
+import type { Attributes, DeviceClass } from '@edgewise/protocol';
 import conditions from '@edgewise/protocol/vectors/conditions.json' with { type: 'json' };
+import contextualVectors from '@edgewise/protocol/vectors/contextual.json' with { type: 'json' };
 import vectors from '@edgewise/protocol/vectors/targeting.json' with { type: 'json' };
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -56,6 +57,20 @@ describe('POST /v1/assignments on the shared targeting vectors', () => {
         const got = assignExperiment(c.userId, e as never, c.attributes as Attributes, vectors.holdout);
         expect(got).toEqual((c.expected as Record<string, unknown>)[e.key]);
       }
+  });
+
+  it('assigns contextual experiments by the device class’s weights as the Python reference does', () => {
+    let checked = 0;
+    for (const c of contextualVectors.cases)
+      for (const e of contextualVectors.experiments) {
+        const deviceClass = (c as { deviceClass?: DeviceClass }).deviceClass;
+        const got = assignExperiment(c.userId, e as never, {}, undefined, deviceClass);
+        expect(got, `${c.userId} (${deviceClass}) in ${e.key}`).toEqual(
+          (c.expected as Record<string, unknown>)[e.key],
+        );
+        checked++;
+      }
+    expect(checked).toBe(600);
   });
 
   it('answers every valid conditions.json case as the vectors say', () => {

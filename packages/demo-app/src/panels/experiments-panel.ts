@@ -13,6 +13,14 @@ export async function mountExperiments(ew: Edgewise): Promise<ExperimentConfig[]
   input.value = ew.userId ?? '';
 
   let experiments: ExperimentConfig[] = [];
+  // A contextual experiment assigns by this device's class, as ew.load() does.
+  const deviceClass = await ew.deviceClass();
+  const kind = (exp: ExperimentConfig) =>
+    exp.type === 'bandit'
+      ? `bandit (${exp.policy ?? 'policy'})`
+      : exp.type === 'contextual'
+        ? `contextual (this device: ${deviceClass})`
+        : 'A/B test';
   const render = () => {
     const userId = ew.userId;
     if (!userId) {
@@ -21,13 +29,13 @@ export async function mountExperiments(ew: Edgewise): Promise<ExperimentConfig[]
     }
     body.replaceChildren(
       ...experiments.map((exp) => {
-        const a = assignArm(userId, exp);
+        const a = assignArm(userId, exp, { deviceClass });
         const arm = exp.arms[a.index];
         return h(
           'tr',
           { 'data-experiment': exp.key },
           h('th', { scope: 'row', text: exp.key }),
-          h('td', { text: exp.type === 'bandit' ? `bandit (${exp.policy ?? 'policy'})` : 'A/B test' }),
+          h('td', { text: kind(exp) }),
           h('td', { class: 'arm', text: a.inExperiment ? a.arm : `${a.arm} (held out)` }),
           h('td', { text: percent(a.probability) }),
           h('td', {

@@ -1,4 +1,4 @@
-import { assignArm, type EdgewiseEvent } from '@edgewise/sdk';
+import { assignArm, type DeviceClass, type EdgewiseEvent } from '@edgewise/sdk';
 // The simulator plays many users from one page, so it uses the SDK's event parts directly; they are
 // internals of our own package, not part of its public entry.
 import { createEvent } from '../../../sdk/src/events/create-event.js';
@@ -31,6 +31,16 @@ export interface SimulationStep {
   results: ExperimentResults;
 }
 
+/**
+ * A contextual experiment's simulated devices: three classes, each with a made-up prediction latency
+ * per variant (the GPU runs fp32 fastest, small WASM devices int8), which its objective charges for.
+ */
+const DEVICES: { deviceClass: DeviceClass; latencyMs: (variant: string | undefined) => number }[] = [
+  { deviceClass: 'webgpu-f16', latencyMs: (v) => (v === 'int8' ? 9 : 4) },
+  { deviceClass: 'wasm-4-cores', latencyMs: (v) => (v === 'int8' ? 12 : 30) },
+  { deviceClass: 'wasm-2-cores', latencyMs: (v) => (v === 'int8' ? 25 : 90) },
+];
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -58,7 +68,8 @@ export async function simulate(options: SimulationOptions): Promise<ExperimentRe
     const n = Math.min(batchSize, options.users - done);
     for (let i = 0; i < n; i++) {
       const userId = `sim-${run}-${done + i}`;
-      const a = assignArm(userId, config);
+      const device = config.type === 'contextual' ? DEVICES[(done + i) % DEVICES.length] : undefined;
+      const a = assignArm(userId, config, device ? { deviceClass: device.deviceClass } : {});
       if (!a.inExperiment) continue;
       counts[a.arm] = (counts[a.arm] ?? 0) + 1;
       const arm = config.arms[a.index];
@@ -70,10 +81,15 @@ export async function simulate(options: SimulationOptions): Promise<ExperimentRe
         modelVersion: arm?.version ?? 'unknown',
         policyVersion: String(config.policyVersion),
         ...(arm?.variant && arm.variant !== 'base' ? { variant: arm.variant } : {}),
+        ...(device ? { context: device.deviceClass } : {}),
       };
       // The exposure is the user's decision; the reward that follows carries its id.
       const decision = createEvent({ ...base, type: 'exposure' });
       events.push(decision);
+      if (device) {
+        const latencyMs = device.latencyMs(arm?.variant);
+        events.push(createEvent({ ...base, type: 'prediction', latencyMs, exposureId: decision.id }));
+      }
       if (random() < (options.rates[a.arm] ?? 0))
         events.push(createEvent({ ...base, type: 'reward', value: 1, exposureId: decision.id }));
     }

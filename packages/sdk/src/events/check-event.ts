@@ -1,3 +1,4 @@
+import { DEVICE_CLASSES, isDeviceClass } from '@edgewise/protocol';
 import { EdgewiseError } from '../errors.js';
 
 // Hand-written rather than compiled from @edgewise/protocol's eventSchema, to keep Ajv and the
@@ -111,4 +112,9 @@ export function checkEvent(value: unknown): void {
   const rate = e.sampleRate;
   if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1))
     invalid('sampleRate', `must be in (0, 1], got ${String(rate)}`);
+  if (e.context !== undefined && !isDeviceClass(e.context))
+    invalid(
+      'context',
+      `must be a device class (${DEVICE_CLASSES.join(', ')}), got ${JSON.stringify(e.context)}`,
+    );
 }

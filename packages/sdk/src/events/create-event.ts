@@ -28,6 +28,7 @@ export function createEvent(fields: NewEvent): EdgewiseEvent {
   if (fields.exposureId !== undefined) event.exposureId = fields.exposureId;
   if (fields.reason !== undefined) event.reason = fields.reason;
   if (fields.code !== undefined) event.code = fields.code;
+  if (fields.context !== undefined) event.context = fields.context;
   if (fields.sampleRate !== undefined && fields.sampleRate < 1) event.sampleRate = fields.sampleRate;
   checkEvent(event);
   return event;
@@ -42,6 +43,7 @@ function fromContext(ctx: Omit<ExposureContext, 'exposureId'>): Omit<NewEvent, '
     modelVersion: ctx.modelVersion,
     policyVersion: ctx.policyVersion,
     ...(ctx.variant ? { variant: ctx.variant } : {}),
+    ...(ctx.context ? { context: ctx.context } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Condition, evaluateCondition } from '@edgewise/protocol';
+import { type Condition, type DeviceClass, evaluateCondition } from '@edgewise/protocol';
 import { EdgewiseError } from '../errors.js';
 import { armShares, bucketRanges, rangeIndex } from './bucket-ranges.js';
 import { validateExperiment } from './experiment-config.js';
@@ -21,18 +21,25 @@ function optionsOf(options: AssignOptions | ServerPolicy | undefined): AssignOpt
 }
 
 /**
- * The weights in force: an explicit server policy, else the config's policy weights, else arm
- * weights; a bandit's stopped arms get 0, so nobody lands in them.
+ * The weights in force: an explicit server policy, else (contextual) the device class's weights, else
+ * the config's policy weights, else arm weights; a bandit's stopped arms get 0, so nobody lands in them.
  */
-export function effectiveWeights(experiment: ExperimentConfig, policy?: ServerPolicy): readonly number[] {
+export function effectiveWeights(
+  experiment: ExperimentConfig,
+  policy?: ServerPolicy,
+  deviceClass?: DeviceClass,
+): readonly number[] {
   if (policy && policy.weights.length !== experiment.arms.length) {
     throw new EdgewiseError(
       'CONFIG',
       `experiment "${experiment.key}": the policy has ${policy.weights.length} weights for ${experiment.arms.length} arms; refetch the experiment and its policy together.`,
     );
   }
-  const weights = policy?.weights ?? experiment.policyWeights ?? experiment.arms.map((arm) => arm.weight);
-  if (experiment.type !== 'bandit') return weights;
+  const byClass =
+    experiment.type === 'contextual' && deviceClass ? experiment.contextWeights?.[deviceClass] : undefined;
+  const weights =
+    policy?.weights ?? byClass ?? experiment.policyWeights ?? experiment.arms.map((arm) => arm.weight);
+  if (experiment.type === 'ab') return weights;
   return weights.map((w, i) => (experiment.arms[i]!.stopped ? 0 : w));
 }
 
@@ -74,7 +81,7 @@ export function assignArm(
   });
   const excluded = exclusion(userId, exp, opts);
   if (excluded) return outside(excluded);
-  const weights = effectiveWeights(exp, opts.policy);
+  const weights = effectiveWeights(exp, opts.policy, opts.deviceClass);
   // Only when every arm with weight is a stopped bandit arm: nothing is left to assign.
   if (!weights.some((w) => w > 0)) return outside('stopped');
   const index = rangeIndex(hashToUnit(userId, exp.seed), bucketRanges(weights, exp.coverage ?? 1));
@@ -105,7 +112,8 @@ export function chooseArm(
 ): Assignment {
   const opts = optionsOf(options);
   const picked = assignArm(userId, experiment, opts);
-  return { ...armAt(experiment, picked.index, opts.policy), ...picked };
+  const context = experiment.type === 'contextual' ? opts.deviceClass : undefined;
+  return { ...armAt(experiment, picked.index, opts.policy), ...picked, ...(context ? { context } : {}) };
 }
 
 /**

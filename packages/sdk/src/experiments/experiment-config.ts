@@ -1,10 +1,16 @@
-import { conditionProblem, GUARDRAIL_METRICS, type Guardrail, guardrailProblem } from '@edgewise/protocol';
+import {
+  conditionProblem,
+  GUARDRAIL_METRICS,
+  type Guardrail,
+  guardrailProblem,
+  isDeviceClass,
+} from '@edgewise/protocol';
 import { EdgewiseError } from '../errors.js';
 import type { ExperimentArm, ExperimentConfig } from './experiment-types.js';
 
 // Hand-written rather than compiled from @edgewise/protocol's schema, to keep Ajv out of the
 // bundle; test/experiments/protocol-vectors.test.ts holds it to the shared experiment vectors.
-const TYPES = new Set(['ab', 'bandit']);
+const TYPES = new Set(['ab', 'bandit', 'contextual']);
 const POLICIES = new Set(['thompson', 'ucb1', 'epsilon-greedy']);
 /** Keys, arm names, models, versions and variants: the protocol's NAME_PATTERN. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -117,6 +123,20 @@ export function checkRewardValue(config: ExperimentConfig, value: number): void 
   }
 }
 
+/** Per device class, one weight per arm; a class this SDK does not know is refused like any bad field. */
+function checkContextWeights(key: string, value: unknown, arms: number): void {
+  if (typeof value !== 'object' || Array.isArray(value))
+    fail(key, '"contextWeights" must be an object of device class → weights');
+  for (const [name, weights] of Object.entries(value as Record<string, unknown>)) {
+    if (!isDeviceClass(name)) fail(key, `"contextWeights" names an unknown device class "${name}"`);
+    if (!Array.isArray(weights) || weights.length !== arms)
+      fail(key, `contextWeights["${name}"] must have one weight per arm (${arms})`);
+    checkWeights(key, weights, `contextWeights["${name}"]`, (i) =>
+      i === '' ? `contextWeights["${name}"]` : `contextWeights["${name}"][${i}]`,
+    );
+  }
+}
+
 /**
  * Checks an experiment from the network and returns it typed; throws CONFIG with the field at fault.
  *
@@ -131,7 +151,7 @@ export function validateExperiment(value: unknown): ExperimentConfig {
     fail(key, `"key" must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(key)}`);
   }
   if (!TYPES.has(config.type as string))
-    fail(key, `"type" must be "ab" or "bandit", got ${JSON.stringify(config.type)}`);
+    fail(key, `"type" must be "ab", "bandit" or "contextual", got ${JSON.stringify(config.type)}`);
   const seed = config.seed;
   if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isSafeInteger(seed)))) {
     fail(key, `"seed" must be an integer or a string, got ${JSON.stringify(seed)}`);
@@ -172,6 +192,7 @@ export function validateExperiment(value: unknown): ExperimentConfig {
       i === '' ? 'policyWeights' : `policyWeights[${i}]`,
     );
   }
+  if (config.contextWeights != null) checkContextWeights(key, config.contextWeights, config.arms.length);
   const coverage = config.coverage;
   if (coverage !== undefined && !(typeof coverage === 'number' && coverage >= 0 && coverage <= 1)) {
     fail(key, `"coverage" is the share of users in the experiment and must be in [0, 1], got ${coverage}`);

@@ -1,3 +1,4 @@
+import type { DeviceClass } from '@edgewise/protocol';
 import { isEdgewiseError } from '../errors.js';
 import {
   exposureEvent,
@@ -33,6 +34,8 @@ export interface ExperimentLoad {
   attributes?: Attributes;
   /** The global holdout served with the experiments. */
   holdout?: Holdout;
+  /** This device's class, which a contextual experiment assigns by. */
+  deviceClass?: DeviceClass;
   config: ExperimentConfig;
   assignments: StickyAssignments;
   exposures: ExposureLog;
@@ -55,11 +58,12 @@ function cannotRunHere(error: unknown): boolean {
 
 /** The user's arm as a load would choose it now: what a refresh compares a loaded model against. */
 export function chooseFor(
-  x: Pick<ExperimentLoad, 'userId' | 'config' | 'assignments' | 'attributes' | 'holdout'>,
+  x: Pick<ExperimentLoad, 'userId' | 'config' | 'assignments' | 'attributes' | 'holdout' | 'deviceClass'>,
 ): Promise<Assignment> {
   return x.assignments.choose(x.userId, x.config, {
     ...(x.attributes ? { attributes: x.attributes } : {}),
     ...(x.holdout ? { holdout: x.holdout } : {}),
+    ...(x.deviceClass ? { deviceClass: x.deviceClass } : {}),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Attributes, Holdout } from '@edgewise/protocol';
+import type { Attributes, DeviceClass, Holdout } from '@edgewise/protocol';
 
 // The served experiment format lives in @edgewise/protocol (packages/protocol/src/experiment.ts).
 export type {
@@ -37,6 +37,8 @@ export interface AssignOptions {
   holdout?: Holdout;
   /** The server's bandit policy, when fetched apart from the config. */
   policy?: ServerPolicy;
+  /** This device's class: a contextual experiment assigns from that class's weights. */
+  deviceClass?: DeviceClass;
 }
 
 /** Where a user landed. `probability` is the propensity to log with every event of this exposure. */
@@ -55,6 +57,8 @@ export interface Assignment extends ArmAssignment {
   /** The manifest variant the arm runs ('int8', 'fp16', …); absent: the file that suits the backend. */
   variant?: string;
   policyVersion: string;
+  /** A contextual experiment's device class whose weights chose the arm; sent with every event of it. */
+  context?: DeviceClass;
   /** False for held-out users (see `reason`): they get arm 0 and no exposure is logged. */
   inExperiment: boolean;
   reason: AssignReason;

@@ -1,3 +1,4 @@
+import type { DeviceClass } from '@edgewise/protocol';
 import { eventId } from '../events/event-id.js';
 import type { Assignment } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
@@ -17,6 +18,8 @@ export interface ExposureContext {
    * Undefined only for exposures logged before decisions had ids.
    */
   exposureId?: string;
+  /** A contextual experiment's device class. */
+  context?: DeviceClass;
 }
 
 /** What the log keeps per (experiment, user, policy version): when first seen, and the decision's id. */
@@ -104,6 +107,7 @@ export function exposureContext(
     modelVersion,
     policyVersion: assignment.policyVersion,
     ...(variant ? { variant } : {}),
+    ...(assignment.context ? { context: assignment.context } : {}),
   };
 }
 

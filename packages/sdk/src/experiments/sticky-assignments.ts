@@ -36,7 +36,11 @@ export class StickyAssignments {
     if (!experiment.sticky || !(fresh.inExperiment || armStopped)) return fresh;
     const key = stickyKey(experiment.key, userId);
     const policy = options && 'weights' in options ? options : options?.policy;
-    const weights = effectiveWeights(experiment, policy);
+    const weights = effectiveWeights(
+      experiment,
+      policy,
+      options && !('weights' in options) ? options.deviceClass : undefined,
+    );
     const kept = await this.#store.get<StickyRecord>(key);
     const index = kept ? experiment.arms.findIndex((arm) => arm.name === kept.arm) : -1;
     if (kept && index >= 0 && weights[index]! > 0 && !experiment.arms[index]!.stopped) {

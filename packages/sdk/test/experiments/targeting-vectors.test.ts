@@ -1,4 +1,6 @@
+import type { DeviceClass } from '@edgewise/protocol';
 import conditions from '@edgewise/protocol/vectors/conditions.json' with { type: 'json' };
+import contextualVectors from '@edgewise/protocol/vectors/contextual.json' with { type: 'json' };
 import vectors from '@edgewise/protocol/vectors/targeting.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { assignArm } from '../../src/experiments/assign-arm.js';
@@ -62,5 +64,24 @@ describe('conditions.json through validateExperiment and assignArm', () => {
 
   it.each(conditions.invalid.map((c) => [c.name, c] as const))('refuses %s', (_name, c) => {
     expect(() => validateExperiment(withCondition(c.condition))).toThrow(c.problem);
+  });
+});
+
+describe('contextual assignment parity with the Python reference vectors', () => {
+  it('assigns every case by its device class’s weights as Python does', () => {
+    let checked = 0;
+    for (const c of contextualVectors.cases) {
+      for (const experiment of contextualVectors.experiments as unknown as ExperimentConfig[]) {
+        const deviceClass = (c as { deviceClass?: DeviceClass }).deviceClass;
+        const got = assignArm(c.userId, validateExperiment(experiment), deviceClass ? { deviceClass } : {});
+        const expected = (c.expected as Record<string, unknown>)[experiment.key];
+        expect({ ...got, index: undefined }, `${c.userId} (${deviceClass}) in ${experiment.key}`).toEqual({
+          ...(expected as object),
+          index: undefined,
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBe(600);
   });
 });

@@ -37,5 +37,6 @@ export function toEventRecord(e: WireEvent, index: number): EventRecord | { fiel
     reason: e.reason ?? null,
     code: e.code ?? null,
     sampleRate: e.sampleRate ?? null,
+    context: e.context ?? null,
   };
 }

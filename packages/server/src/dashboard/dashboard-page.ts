@@ -5,7 +5,9 @@
  * arm allocation over time, exposed users over time, reward rate per arm, and each arm's
  * difference from control with its always-valid confidence sequence (the last two on events).
  * Stopped arms (and stopped experiments) carry a badge saying who stopped them, when and why; each
- * arm's device health and each guardrail's state come from /guardrails.
+ * arm's device health and each guardrail's state come from /guardrails. Contextual experiments add a
+ * table of weights and rewards per device class, a plot of each class's weights over policy versions,
+ * and an off-policy comparison of candidate policies (from /contexts and /ope).
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en">
@@ -155,6 +157,74 @@ function healthSection(guardrails) {
   return nodes;
 }
 
+const shareOf = (weights, i) => {
+  const total = (weights || []).reduce((s, w) => s + w, 0);
+  return total > 0 ? weights[i] / total : null;
+};
+const interval = (e) => fmt(e.value) + ' [' + fmt(e.interval[0]) + ', ' + fmt(e.interval[1]) + ']';
+
+/**
+ * Contextual experiments: the weights each device class is served and what each arm earned there,
+ * the weights per class over policy versions, and an off-policy comparison of candidate policies.
+ */
+async function contextualSection(exp, timeline) {
+  const key = encodeURIComponent(exp.key);
+  const contexts = await getJson('/v1/experiments/' + key + '/contexts');
+  const armNames = exp.arms.map((a) => a.name);
+  const nodes = [el('h3', {}, 'Weights by device class')];
+  if (contexts.classes.length === 0) {
+    nodes.push(el('p', { class: 'empty' }, 'No decisions with a device class yet.'));
+    return nodes;
+  }
+  nodes.push(el('p', { class: 'meta' }, 'Reward: ' + contexts.unit + ' (objective ' + JSON.stringify(contexts.objective) + ')'));
+  nodes.push(table(
+    [['class', 'device class']].concat(armNames.map((a) => ['weight-' + a, a + ' weight'])).concat(armNames.map((a) => ['reward-' + a, a + ' mean reward (decisions)'])),
+    contexts.classes.map((c) => [
+      { 'data-context': c.context },
+      [c.context].concat(c.arms.map((a) => fmt(a.weight))).concat(c.arms.map((a) => fmt(a.meanReward) + ' (' + a.decisions + ')')),
+    ]),
+  ));
+  const history = (timeline.policy || []).filter((p) => p.contextWeights);
+  if (history.length > 0) {
+    const plots = el('div', { class: 'plots' });
+    for (const c of contexts.classes) {
+      const series = armNames.map((name, i) => ({
+        name, color: COLORS[i % COLORS.length],
+        points: history.filter((h) => h.contextWeights[c.context]).map((h) => ({ t: h.createdAt, y: shareOf(h.contextWeights[c.context], i) })),
+      }));
+      const figure = el('figure', { 'data-context-plot': c.context });
+      figure.append(el('figcaption', {}, 'Weights over time: ' + c.context), chart('class-weights', series, 0, 1));
+      plots.append(figure);
+    }
+    nodes.push(legend(armNames), plots);
+  }
+  // Candidates: the policy served now, each arm everywhere, and each class's best arm on the log so
+  // far (the best arm over all classes for every other class).
+  const best = (arms) => arms.filter((a) => a.meanReward !== null).sort((a, b) => b.meanReward - a.meanReward)[0];
+  const pooled = armNames.map((arm) => {
+    const cells = contexts.classes.map((c) => c.arms.find((a) => a.arm === arm));
+    const decisions = cells.reduce((s, a) => s + a.decisions, 0);
+    const sum = cells.reduce((s, a) => s + (a.meanReward ?? 0) * a.decisions, 0);
+    return { arm, decisions, meanReward: decisions > 0 ? sum / decisions : null };
+  });
+  const greedy = best(pooled)
+    ? contexts.classes.filter((c) => best(c.arms)).map((c) => c.context + ':' + best(c.arms).arm).concat(['*:' + best(pooled).arm]).join(',')
+    : null;
+  const candidates = ['current'].concat(armNames).concat(greedy ? [greedy] : []);
+  nodes.push(el('h3', {}, 'Off-policy evaluation (' + contexts.unit + ')'));
+  const rows = [];
+  for (const policy of candidates) {
+    try {
+      const ope = await getJson('/v1/experiments/' + key + '/ope?policy=' + encodeURIComponent(policy));
+      rows.push([{ 'data-policy': policy }, [policy, interval(ope.ips), interval(ope.doublyRobust), fmt(ope.effectiveSampleSize, 0), fmt(ope.logged.value)]]);
+    } catch (error) {
+      rows.push([{ 'data-policy': policy, class: 'error' }, [policy, error.message, '', '', '']]);
+    }
+  }
+  nodes.push(table([['policy', 'policy'], ['ips', 'IPS [95% CI]'], ['dr', 'doubly robust [95% CI]'], ['ess', 'effective n'], ['logged', 'logged policy']], rows));
+  return nodes;
+}
+
 async function renderExperiment(exp) {
   const section = el('section', { class: 'experiment', 'data-experiment': exp.key });
   section.append(el('h2', {}, exp.key));
@@ -193,6 +263,7 @@ async function renderExperiment(exp) {
   section.append(el('p', { class: 'verdict', 'data-verdict': results.verdict?.decision ?? '' }, results.verdict?.summary ?? ''));
   section.append(el('p', { class: 'meta', 'data-rule': '' }, results.verdictRule));
   section.append(...healthSection(guardrails));
+  if (exp.type === 'contextual') section.append(...(await contextualSection(exp, timeline)));
   const arms = timeline.arms;
   const color = (name) => COLORS[arms.indexOf(name) % COLORS.length];
   section.append(legend(arms));

@@ -1,4 +1,4 @@
-import type { Attributes, Holdout } from '@edgewise/protocol';
+import { type Attributes, DEVICE_CLASSES, type DeviceClass, type Holdout } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkWriteKey } from '../http/auth.js';
@@ -21,18 +21,23 @@ const assignmentsSchema = {
   properties: {
     userId: { type: 'string', minLength: 1, maxLength: 256 },
     attributes: { type: 'object' },
+    deviceClass: { type: 'string', enum: DEVICE_CLASSES },
   },
 } as const;
 
 /**
- * POST /v1/assignments (write key): `{ userId, attributes? }` → every experiment's arm for that user,
+ * POST /v1/assignments (write key): `{ userId, attributes?, deviceClass? }` → every experiment's arm for that user,
  * as the SDK would choose it, for backends and server-rendered pages that have no SDK.
  */
 export async function assignmentsRoutes(app: FastifyInstance, options: AssignmentsOptions): Promise<void> {
   const auth = async (request: Parameters<typeof checkWriteKey>[0]) =>
     checkWriteKey(request, options.writeKeys);
   app.post('/v1/assignments', { onRequest: auth, schema: { body: assignmentsSchema } }, async (request) => {
-    const { userId, attributes = {} } = request.body as { userId: string; attributes?: Attributes };
+    const {
+      userId,
+      attributes = {},
+      deviceClass,
+    } = request.body as { userId: string; attributes?: Attributes; deviceClass?: DeviceClass };
     if (JSON.stringify(attributes).length > MAX_ATTRIBUTES_BYTES) {
       throw new ServerError(
         'BAD_REQUEST',
@@ -40,6 +45,6 @@ export async function assignmentsRoutes(app: FastifyInstance, options: Assignmen
       );
     }
     const experiments = (await options.store.experiments.list()).map(serveExperiment);
-    return { assignments: assignAll(userId, attributes, experiments, options.holdout) };
+    return { assignments: assignAll(userId, attributes, experiments, options.holdout, deviceClass) };
   });
 }

@@ -11,6 +11,7 @@ export const experimentSchema = experimentDefinitionSchema;
 type IncomingDefinition = ExperimentDefinition & {
   policyVersion?: number | string;
   policyWeights?: number[] | null;
+  contextWeights?: unknown;
 };
 
 /**
@@ -42,7 +43,16 @@ export function checkExperiment(raw: IncomingDefinition, where = 'body'): Experi
     bad(`reward: reward.min (${reward.min}) must be below reward.max (${reward.max})`);
   }
   if (raw.policy && raw.type !== 'bandit') {
-    bad('policy is only for type "bandit"; remove it or change type');
+    bad(
+      raw.type === 'contextual'
+        ? 'policy is for type "bandit": a contextual experiment always runs hierarchical Thompson sampling per device class; remove it'
+        : 'policy is only for type "bandit"; remove it or change type',
+    );
+  }
+  if (raw.objective && raw.type !== 'contextual') {
+    bad(
+      'objective is only for type "contextual" (a bandit learns from rewards alone); remove it or change type',
+    );
   }
   if (raw.condition !== undefined) {
     const problem = conditionProblem(raw.condition);
@@ -57,7 +67,7 @@ export function checkExperiment(raw: IncomingDefinition, where = 'body'): Experi
     const problem = guardrailProblem(g, `guardrails[${i}]`);
     if (problem) bad(problem);
   });
-  const { policyVersion: _v, policyWeights: _w, ...definition } = raw;
+  const { policyVersion: _v, policyWeights: _w, contextWeights: _c, ...definition } = raw;
   return raw.type === 'bandit' ? { ...definition, policy: raw.policy ?? 'thompson' } : definition;
 }
 

@@ -76,7 +76,7 @@ export async function experimentsRoutes(app: FastifyInstance, options: Experimen
       const { key } = request.params as { key: string };
       const record = await store.experiments.get(key);
       if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
-      if (record.type !== 'bandit') {
+      if (record.type === 'ab') {
         throw new ServerError(
           'CONFLICT',
           `"${key}" is an A/B test; only bandit experiments have a policy to recompute`,

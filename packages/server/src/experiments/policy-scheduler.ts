@@ -3,6 +3,7 @@ import { ServerError } from '../errors.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { ExperimentRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
+import { contextualWeights } from './contextual-policy.js';
 import { policyWeights } from './policy-weights.js';
 
 /**
@@ -23,15 +24,31 @@ export class PolicyScheduler {
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await this.store.experiments.get(key);
       if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
-      if (record.type !== 'bandit') return record;
-      const weights = policyWeights(record, await this.store.events.aggregates(key));
-      const saved = await this.store.experiments.savePolicy(key, weights, record.policyVersion);
+      if (record.type === 'ab') return record;
+      const saved =
+        record.type === 'contextual'
+          ? await this.#saveContextual(record)
+          : await this.store.experiments.savePolicy(
+              key,
+              policyWeights(record, await this.store.events.aggregates(key)),
+              record.policyVersion,
+            );
       if (saved) {
-        this.metrics.policyRuns.inc({ policy: record.policy ?? 'thompson' });
+        this.metrics.policyRuns.inc({
+          policy: record.type === 'contextual' ? 'hierarchical-thompson' : (record.policy ?? 'thompson'),
+        });
         return saved;
       }
     }
     return (await this.store.experiments.get(key)) as ExperimentRecord;
+  }
+
+  async #saveContextual(record: ExperimentRecord): Promise<ExperimentRecord | undefined> {
+    const { weights, contextWeights: byClass } = contextualWeights(
+      record,
+      await this.store.events.decisionLog(record.key),
+    );
+    return this.store.experiments.savePolicy(record.key, weights, record.policyVersion, byClass);
   }
 
   /**
@@ -41,7 +58,7 @@ export class PolicyScheduler {
   async recomputeAll(minAgeMs = 0): Promise<void> {
     const now = Date.now();
     for (const record of await this.store.experiments.list()) {
-      if (record.type === 'bandit' && now - record.updatedAt >= minAgeMs) await this.recompute(record.key);
+      if (record.type !== 'ab' && now - record.updatedAt >= minAgeMs) await this.recompute(record.key);
     }
   }
 

@@ -8,6 +8,20 @@ export interface ServedExperiment extends ExperimentConfig {
   policyWeights: number[] | null;
 }
 
+/** A contextual experiment's per-class weights with its stopped arms at 0; null when none run yet. */
+function servedContextWeights(
+  record: ExperimentRecord,
+  stopped: readonly (StopRecord | undefined)[],
+): Record<string, number[]> | null {
+  if (!record.contextWeights) return null;
+  return Object.fromEntries(
+    Object.entries(record.contextWeights).map(([name, weights]) => [
+      name,
+      weights.map((w, i) => (stopped[i] ? 0 : w)),
+    ]),
+  );
+}
+
 const asStop = ({ arm: _arm, ...stop }: StopRecord): ArmStop => stop;
 
 /**
@@ -20,12 +34,12 @@ export function serveExperiment(record: ExperimentRecord): ServedExperiment {
   const stopOf = new Map(record.stops.map((s) => [s.arm, s]));
   const stopped = record.arms.map((a) => stopOf.get(a.name));
   const raw = (record.policyWeights ?? record.arms.map((a) => a.weight)).map((w, i) =>
-    record.type === 'bandit' && stopped[i] ? 0 : w,
+    record.type !== 'ab' && stopped[i] ? 0 : w,
   );
   const total = raw.reduce((s, w) => s + w, 0);
   const running = stopped.filter((s) => !s).length;
   const fallback = (i: number) =>
-    record.type === 'bandit' && running > 0 ? (stopped[i] ? 0 : 1 / running) : 1 / record.arms.length;
+    record.type !== 'ab' && running > 0 ? (stopped[i] ? 0 : 1 / running) : 1 / record.arms.length;
   const whole = stopOf.get(null);
   return {
     key: record.key,
@@ -42,6 +56,8 @@ export function serveExperiment(record: ExperimentRecord): ServedExperiment {
     ...(record.policy ? { policy: record.policy } : {}),
     policyVersion: record.policyVersion,
     policyWeights: record.policyWeights,
+    ...(record.type === 'contextual' ? { contextWeights: servedContextWeights(record, stopped) } : {}),
+    ...(record.objective === undefined ? {} : { objective: record.objective }),
     // Absent stays absent, so configs of experiments that never set them are unchanged on the wire.
     ...(record.coverage === undefined ? {} : { coverage: record.coverage }),
     ...(record.sticky === undefined ? {} : { sticky: record.sticky }),

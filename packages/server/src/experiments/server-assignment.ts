@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Attributes, type Condition, evaluateCondition, type Holdout } from '@edgewise/protocol';
+import {
+  type Attributes,
+  type Condition,
+  type DeviceClass,
+  evaluateCondition,
+  type Holdout,
+} from '@edgewise/protocol';
 import type { ServedExperiment } from './served-experiment.js';
 
 /**
@@ -32,6 +38,7 @@ export function assignExperiment(
   experiment: ServedExperiment,
   attributes: Attributes,
   holdout: Holdout | undefined,
+  deviceClass?: DeviceClass,
 ): ServerAssignment {
   const outside = (reason: AssignReason): ServerAssignment => ({
     arm: experiment.arms[0]!.name,
@@ -49,9 +56,10 @@ export function assignExperiment(
   if (experiment.condition && !evaluateCondition(experiment.condition as Condition, attributes))
     return outside('condition');
 
-  const base = experiment.policyWeights ?? experiment.arms.map((arm) => arm.weight);
-  const weights =
-    experiment.type === 'bandit' ? base.map((w, i) => (experiment.arms[i]!.stopped ? 0 : w)) : base;
+  const byClass =
+    experiment.type === 'contextual' && deviceClass ? experiment.contextWeights?.[deviceClass] : undefined;
+  const base = byClass ?? experiment.policyWeights ?? experiment.arms.map((arm) => arm.weight);
+  const weights = experiment.type === 'ab' ? base : base.map((w, i) => (experiment.arms[i]!.stopped ? 0 : w));
   // Summed left to right in float64, as every SDK does: the range edges must match to the last bit.
   let total = 0;
   for (const w of weights) total += w;
@@ -77,8 +85,9 @@ export function assignAll(
   attributes: Attributes,
   experiments: readonly ServedExperiment[],
   holdout: Holdout | undefined,
+  deviceClass?: DeviceClass,
 ): Record<string, ServerAssignment> {
   return Object.fromEntries(
-    experiments.map((e) => [e.key, assignExperiment(userId, e, attributes, holdout)]),
+    experiments.map((e) => [e.key, assignExperiment(userId, e, attributes, holdout, deviceClass)]),
   );
 }

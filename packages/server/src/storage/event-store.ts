@@ -1,3 +1,4 @@
+import type { DecisionOutcome } from './decision-log.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -63,6 +64,8 @@ export interface EventStore {
   totals(experiment: string): Promise<ExperimentTotals>;
   /** Event counts per bucket and arm, with the users first exposed in each bucket. */
   timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]>;
+  /** Every exposure of the experiment with what followed it, in time order (contextual policies, OPE). */
+  decisionLog(experiment: string): Promise<DecisionOutcome[]>;
   count(): Promise<number>;
   /** The experiments that have stored events, defined or not, sorted. */
   experimentsWithEvents(): Promise<string[]>;

@@ -16,7 +16,12 @@ export interface ExperimentStore {
    * Saves new bandit weights as policyVersion + 1, only if the stored version is still `basedOn`
    * (another replica may have won the race); returns the saved record or undefined.
    */
-  savePolicy(key: string, weights: number[], basedOn: number): Promise<ExperimentRecord | undefined>;
+  savePolicy(
+    key: string,
+    weights: number[],
+    basedOn: number,
+    contextWeights?: Record<string, number[]>,
+  ): Promise<ExperimentRecord | undefined>;
   policyHistory(key: string): Promise<PolicySnapshot[]>;
   /**
    * Stops one arm (or, arm null, the whole experiment) and writes the audit row, in one

@@ -35,6 +35,8 @@ export interface EventRecord {
   code: string | null;
   /** The share of such events the device sent, in (0, 1]; null means 1 (all of them). */
   sampleRate: number | null;
+  /** A contextual experiment's device class, as the device sent it; null elsewhere. */
+  context?: string | null;
 }
 
 /** What `EventStore.rebuild` did to one experiment. */
@@ -110,6 +112,8 @@ export interface ExperimentRecord extends ExperimentDefinition {
   policyVersion: number;
   /** Bandit weights from the last policy run, index-aligned with arms; null before the first run. */
   policyWeights: number[] | null;
+  /** Contextual experiments: weights per device class from the last policy run; null before it. */
+  contextWeights?: Record<string, number[]> | null;
   updatedAt: number;
   /** Arms (and, arm null, the experiment) stopped now; kept apart from the definition, so re-POSTing it keeps them. */
   stops: StopRecord[];
@@ -118,6 +122,8 @@ export interface ExperimentRecord extends ExperimentDefinition {
 export interface PolicySnapshot {
   policyVersion: number;
   weights: number[];
+  /** Contextual experiments: that run's weights per device class. */
+  contextWeights?: Record<string, number[]>;
   createdAt: number;
 }
 

@@ -55,11 +55,12 @@ export interface EventRow {
   reason: string | null;
   code: string | null;
   sample_rate: number | null;
+  context: string | null;
 }
 
 /** The columns of {@link EventRow}, for SELECTs. */
 export const EVENT_COLUMNS =
-  'id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, variant, policy_version, exposure_id, reason, code, sample_rate';
+  'id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts, variant, policy_version, exposure_id, reason, code, sample_rate, context';
 
 export interface UserRow {
   experiment: string;
@@ -94,6 +95,7 @@ export interface ExperimentRow {
   definition: unknown;
   policy_version: Int;
   policy_weights: unknown;
+  context_weights?: unknown;
   updated_at: Int;
 }
 
@@ -123,6 +125,7 @@ export const WHOLE_EXPERIMENT = '';
 export interface PolicyRow {
   policy_version: Int;
   weights: unknown;
+  context_weights?: unknown;
   created_at: Int;
 }
 
@@ -181,6 +184,7 @@ export function rowMapper(json: JsonColumns): RowMapper {
       reason: row.reason,
       code: row.code,
       sampleRate: row.sample_rate === null ? null : Number(row.sample_rate),
+      context: row.context ?? null,
     }),
     aggregate: (row) => ({ experiment: row.experiment, arm: row.arm, ...readCounters(ARM_COUNTERS, row) }),
     totals: (row) => ({ experiment: row.experiment, ...readCounters(UNATTRIBUTED_COUNTERS, row) }),
@@ -214,6 +218,10 @@ export function rowMapper(json: JsonColumns): RowMapper {
       ...(parse(row.definition) as ExperimentDefinition),
       policyVersion: Number(row.policy_version),
       policyWeights: parseNullable(row.policy_weights) as number[] | null,
+      // Only contextual experiments that have had a policy run have them: other records stay as they were.
+      ...(row.context_weights == null
+        ? {}
+        : { contextWeights: parse(row.context_weights) as Record<string, number[]> }),
       updatedAt: Number(row.updated_at),
       stops: stops.map(stopRecord),
     }),
@@ -230,6 +238,9 @@ export function rowMapper(json: JsonColumns): RowMapper {
     policySnapshot: (row) => ({
       policyVersion: Number(row.policy_version),
       weights: parse(row.weights) as number[],
+      ...(row.context_weights == null
+        ? {}
+        : { contextWeights: parse(row.context_weights) as Record<string, number[]> }),
       createdAt: Number(row.created_at),
     }),
     modelVersion: (row) => ({ ...(parse(row.record) as ModelVersionRecord), status: row.status }),

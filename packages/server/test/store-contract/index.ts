@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
+import { contextualContract } from './contextual.js';
 import { eventStoreContract } from './events.js';
 import { experimentStoreContract } from './experiments.js';
 import { groupIngestContract } from './group-ingest.js';
@@ -30,4 +31,5 @@ export function storeContract(fresh: () => Promise<Store>): void {
   describe('registry', () => registryStoreContract(async () => (await fresh()).registry));
   describe('tasks', () => taskStoreContract(async () => (await fresh()).tasks));
   describe('rebuild-aggregates', () => rebuildContract(fresh));
+  describe('contextual experiments', () => contextualContract(fresh));
 }

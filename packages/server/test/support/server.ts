@@ -41,3 +41,21 @@ export function eventServer(options: ServerOptions = {}): Promise<FastifyInstanc
 
 export const writeHeaders = { authorization: `Bearer ${WRITE_KEY}` };
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Defines an experiment as an admin would. */
+export function createExperiment(app: FastifyInstance, body: object) {
+  return app.inject({ method: 'POST', url: '/v1/experiments', headers: adminHeaders, payload: body });
+}
+
+/** Sends events in batches of the collector's maximum, and fails the test on any batch not stored whole. */
+export async function sendEvents(app: FastifyInstance, events: readonly object[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: writeHeaders,
+      payload: { events: events.slice(i, i + 500) },
+    });
+    if (res.statusCode !== 200) throw new Error(`POST /v1/events answered ${res.statusCode}: ${res.body}`);
+  }
+}

@@ -1,6 +1,14 @@
 import type pg from 'pg';
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
 import {
+  type DecisionOutcome,
+  EXPOSURES_SQL,
+  type ExposureRow,
+  FOLLOW_UPS_SQL,
+  type FollowUpRow,
+  joinDecisionLog,
+} from '../decision-log.js';
+import {
   DERIVED_TABLES,
   type EventStore,
   REBUILD_PAGE,
@@ -83,6 +91,13 @@ export class PostgresEventStore implements EventStore {
   async count(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM events');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async decisionLog(experiment: string): Promise<DecisionOutcome[]> {
+    const placeholder = (n: number) => `$${n}`;
+    const exposures = await this.pool.query<ExposureRow>(EXPOSURES_SQL(placeholder), [experiment]);
+    const followUps = await this.pool.query<FollowUpRow>(FOLLOW_UPS_SQL(placeholder), [experiment]);
+    return joinDecisionLog(exposures.rows, followUps.rows);
   }
 
   async experimentsWithEvents(): Promise<string[]> {

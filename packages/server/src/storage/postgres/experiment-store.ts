@@ -27,7 +27,7 @@ export class PostgresExperimentStore implements ExperimentStore {
       `INSERT INTO experiments AS x (key, definition, fingerprint, policy_version, policy_weights, updated_at)
        VALUES ($1, $2, $3, 1, NULL, $4)
        ON CONFLICT (key) DO UPDATE SET definition = excluded.definition, fingerprint = excluded.fingerprint,
-         policy_version = x.policy_version + 1, policy_weights = NULL, updated_at = excluded.updated_at
+         policy_version = x.policy_version + 1, policy_weights = NULL, context_weights = NULL, updated_at = excluded.updated_at
        WHERE x.fingerprint <> excluded.fingerprint`,
       [definition.key, JSON.stringify(definition), fingerprint, Date.now()],
     );
@@ -92,19 +92,25 @@ export class PostgresExperimentStore implements ExperimentStore {
     return rows.map(toRecord.audit);
   }
 
-  async savePolicy(key: string, weights: number[], basedOn: number): Promise<ExperimentRecord | undefined> {
+  async savePolicy(
+    key: string,
+    weights: number[],
+    basedOn: number,
+    contextWeights?: Record<string, number[]>,
+  ): Promise<ExperimentRecord | undefined> {
+    const byClass = contextWeights ? JSON.stringify(contextWeights) : null;
     // Compare-and-set: the version check and the history row commit together or not at all.
     const saved = await transaction(this.pool, async (client) => {
       const now = Date.now();
       const { rowCount } = await client.query(
-        `UPDATE experiments SET policy_version = policy_version + 1, policy_weights = $1, updated_at = $2
-         WHERE key = $3 AND policy_version = $4`,
-        [JSON.stringify(weights), now, key, basedOn],
+        `UPDATE experiments SET policy_version = policy_version + 1, policy_weights = $1, context_weights = $5,
+           updated_at = $2 WHERE key = $3 AND policy_version = $4`,
+        [JSON.stringify(weights), now, key, basedOn, byClass],
       );
       if (rowCount !== 1) return false;
       await client.query(
-        'INSERT INTO policy_history (experiment, policy_version, weights, created_at) VALUES ($1, $2, $3, $4)',
-        [key, basedOn + 1, JSON.stringify(weights), now],
+        'INSERT INTO policy_history (experiment, policy_version, weights, context_weights, created_at) VALUES ($1, $2, $3, $5, $4)',
+        [key, basedOn + 1, JSON.stringify(weights), now, byClass],
       );
       return true;
     });
@@ -113,7 +119,7 @@ export class PostgresExperimentStore implements ExperimentStore {
 
   async policyHistory(key: string): Promise<PolicySnapshot[]> {
     const { rows } = await this.pool.query<PolicyRow>(
-      `SELECT policy_version, weights, created_at FROM policy_history WHERE experiment = $1 ORDER BY policy_version`,
+      `SELECT policy_version, weights, context_weights, created_at FROM policy_history WHERE experiment = $1 ORDER BY policy_version`,
       [key],
     );
     return rows.map(toRecord.policySnapshot);

@@ -25,7 +25,7 @@ import type { DecisionRow, UserRow } from '../row-mapping.js';
 import { toRecord } from './database.js';
 
 const EVENT_COLUMNS = `id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
-  variant, policy_version, exposure_id, reason, code, sample_rate`;
+  variant, policy_version, exposure_id, reason, code, sample_rate, context`;
 
 /**
  * One round trip for the whole group: the multi-row insert of the events (unnest, duplicates
@@ -39,9 +39,10 @@ const EVENT_COLUMNS = `id, type, user_id, experiment, arm, probability, model_ve
 const INSERT_AND_LOCK = `
 WITH ins AS (
   INSERT INTO events (${EVENT_COLUMNS}, received_at)
-  SELECT *, $17::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
+  SELECT *, $18::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],
                                     $7::text[], $8::float8[], $9::float8[], $10::bigint[],
-                                    $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[])
+                                    $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[],
+                                    $17::text[])
   ON CONFLICT (id) DO NOTHING
   RETURNING id, type, user_id, experiment, arm, exposure_id
 ), users AS (
@@ -147,6 +148,7 @@ export async function insertGroup(
       col('reason'),
       col('code'),
       col('sampleRate'),
+      unique.map((e) => e.context ?? null),
       Date.now(),
     ],
   });

@@ -251,4 +251,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX experiment_audit_experiment ON experiment_audit (experiment, id);
   `,
+  // Contextual experiments: the device class on each event, and the weights per class.
+  `
+  ALTER TABLE events ADD COLUMN context TEXT;
+  ALTER TABLE experiments ADD COLUMN context_weights JSONB;
+  ALTER TABLE policy_history ADD COLUMN context_weights JSONB;
+  `,
 ];

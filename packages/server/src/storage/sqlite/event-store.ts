@@ -1,5 +1,13 @@
 import { ARM_COUNTERS, counterColumns, UNATTRIBUTED_COUNTERS, zeroCounters } from '../counters.js';
 import {
+  type DecisionOutcome,
+  EXPOSURES_SQL,
+  type ExposureRow,
+  FOLLOW_UPS_SQL,
+  type FollowUpRow,
+  joinDecisionLog,
+} from '../decision-log.js';
+import {
   DERIVED_TABLES,
   type EventStore,
   REBUILD_PAGE,
@@ -95,6 +103,12 @@ export class SqliteEventStore implements EventStore {
 
   async count(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  async decisionLog(experiment: string): Promise<DecisionOutcome[]> {
+    const exposures = this.db.prepare(EXPOSURES_SQL(() => '?')).all(experiment) as ExposureRow[];
+    const followUps = this.db.prepare(FOLLOW_UPS_SQL(() => '?')).all(experiment) as FollowUpRow[];
+    return joinDecisionLog(exposures, followUps);
   }
 
   async experimentsWithEvents(): Promise<string[]> {

@@ -32,7 +32,7 @@ export class SqliteExperimentStore implements ExperimentStore {
           `INSERT INTO experiments (key, definition, fingerprint, policy_version, policy_weights, updated_at)
            VALUES (?, ?, ?, 1, NULL, ?)
            ON CONFLICT (key) DO UPDATE SET definition = excluded.definition, fingerprint = excluded.fingerprint,
-             policy_version = experiments.policy_version + 1, policy_weights = NULL, updated_at = excluded.updated_at`,
+             policy_version = experiments.policy_version + 1, policy_weights = NULL, context_weights = NULL, updated_at = excluded.updated_at`,
         )
         .run(definition.key, JSON.stringify(definition), fingerprint, Date.now());
     });
@@ -114,22 +114,28 @@ export class SqliteExperimentStore implements ExperimentStore {
       .run(key, action, arm, actor, reason, at);
   }
 
-  async savePolicy(key: string, weights: number[], basedOn: number): Promise<ExperimentRecord | undefined> {
+  async savePolicy(
+    key: string,
+    weights: number[],
+    basedOn: number,
+    contextWeights?: Record<string, number[]>,
+  ): Promise<ExperimentRecord | undefined> {
+    const byClass = contextWeights ? JSON.stringify(contextWeights) : null;
     const now = Date.now();
     // Compare-and-set: the version check and the history row commit together or not at all.
     const saved = immediate(this.db, () => {
       const info = this.db
         .prepare(
-          `UPDATE experiments SET policy_version = policy_version + 1, policy_weights = ?, updated_at = ?
-           WHERE key = ? AND policy_version = ?`,
+          `UPDATE experiments SET policy_version = policy_version + 1, policy_weights = ?, context_weights = ?,
+             updated_at = ? WHERE key = ? AND policy_version = ?`,
         )
-        .run(JSON.stringify(weights), now, key, basedOn);
+        .run(JSON.stringify(weights), byClass, now, key, basedOn);
       if (info.changes !== 1) return false;
       this.db
         .prepare(
-          'INSERT INTO policy_history (experiment, policy_version, weights, created_at) VALUES (?, ?, ?, ?)',
+          'INSERT INTO policy_history (experiment, policy_version, weights, context_weights, created_at) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(key, basedOn + 1, JSON.stringify(weights), now);
+        .run(key, basedOn + 1, JSON.stringify(weights), byClass, now);
       return true;
     });
     return saved ? this.get(key) : undefined;
@@ -138,7 +144,7 @@ export class SqliteExperimentStore implements ExperimentStore {
   async policyHistory(key: string): Promise<PolicySnapshot[]> {
     const rows = this.db
       .prepare(
-        'SELECT policy_version, weights, created_at FROM policy_history WHERE experiment = ? ORDER BY policy_version',
+        'SELECT policy_version, weights, context_weights, created_at FROM policy_history WHERE experiment = ? ORDER BY policy_version',
       )
       .all(key) as PolicyRow[];
     return rows.map(toRecord.policySnapshot);

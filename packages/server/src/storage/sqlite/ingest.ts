@@ -58,8 +58,8 @@ export class SqliteIngest {
     this.insertEvents = new MultiRowInsert(
       db,
       `INSERT INTO events (id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
-                           variant, policy_version, exposure_id, reason, code, sample_rate, received_at)`,
-      17,
+                           variant, policy_version, exposure_id, reason, code, sample_rate, context, received_at)`,
+      18,
       'ON CONFLICT (id) DO NOTHING RETURNING id',
     );
     this.selectUsers = db.prepare(
@@ -127,6 +127,7 @@ export class SqliteIngest {
             e.reason,
             e.code,
             e.sampleRate,
+            e.context ?? null,
             now,
           ]),
         )

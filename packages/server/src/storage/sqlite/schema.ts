@@ -251,4 +251,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX experiment_audit_experiment ON experiment_audit (experiment, id);
   `,
+  // 6: contextual experiments: the device class on each event, and the weights per class.
+  `
+  ALTER TABLE events ADD COLUMN context TEXT;
+  ALTER TABLE experiments ADD COLUMN context_weights TEXT;
+  ALTER TABLE policy_history ADD COLUMN context_weights TEXT;
+  `,
 ];
