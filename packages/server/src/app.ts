@@ -22,6 +22,7 @@ import {
   type Timeouts,
 } from './http/limits.js';
 import { logSerializers, REDACT_PATHS } from './http/log-redaction.js';
+import { sharedRateLimitStore } from './http/shared-rate-limit.js';
 import { serveModels, serveStatic } from './http/static-files.js';
 import { addIsolationHeaders } from './isolation-headers.js';
 import { healthRoutes } from './observability/health-routes.js';
@@ -206,7 +207,21 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     exposedHeaders: ['retry-after', 'etag'],
     maxAge: 600,
   });
-  await app.register(rateLimit, { global: false });
+  // Replicas on one Postgres count into shared windows, so N of them enforce one limit, not N.
+  const limits = store.limits;
+  await app.register(rateLimit, {
+    global: false,
+    ...(limits ? { store: sharedRateLimitStore(limits) } : {}),
+  });
+  if (limits) {
+    const prune = setInterval(() => {
+      limits
+        .prune(Date.now())
+        .catch((error: unknown) => app.log.warn({ err: error }, 'pruning rate limits failed'));
+    }, 60_000);
+    prune.unref();
+    app.addHook('onClose', async () => clearInterval(prune));
+  }
 
   await app.register(healthRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
   await app.register(collectorRoutes, {

@@ -1,5 +1,6 @@
 import pgClient from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { buildServer } from '../src/app.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { storedEvent, wireEvent } from './support/events.js';
 import { type TestPostgres, tryStartPostgres } from './support/postgres.js';
@@ -112,6 +113,82 @@ describe.skipIf(!pg)('two server processes on one PostgreSQL', () => {
       expect(Number(stat[0]?.deadlocks)).toBe(0);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('three server processes with a limit of 100 per minute admit 100 in total, not 300', async () => {
+    const url = await (pg as TestPostgres).createDatabase('shared_limits');
+    const env = { DATABASE_URL: url, WRITE_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '100' };
+    const replicas = await Promise.all([
+      startServerProcess(experimentsArgs(), env),
+      startServerProcess(experimentsArgs(), env),
+      startServerProcess(experimentsArgs(), env),
+    ]);
+    servers.push(...replicas);
+    // One client (one write key, one address) sends 300 batches, spread over the replicas as a
+    // round-robin proxy would, 30 at a time.
+    const statuses: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      statuses.push(
+        ...(await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            fetch(`${(replicas[i % 3] as ServerProcess).url}/v1/events`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-edgewise-key': KEY },
+              body: JSON.stringify({ events: [wireEvent({ ts: new Date().toISOString() })] }),
+            }).then((res) => res.status),
+          ),
+        )),
+      );
+    }
+    const admitted = statuses.filter((s) => s === 200).length;
+    expect(admitted).toBe(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(200);
+    const store = new PostgresStore(url);
+    try {
+      expect(await store.events.count()).toBe(100);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs an experiment’s policy on one replica at a time: the lease holder computes, the others skip', async () => {
+    const url = await (pg as TestPostgres).createDatabase('policy_lease');
+    const apps = await Promise.all(
+      [0, 1, 2].map(() => buildServer({ databaseUrl: url, writeKeys: [KEY], policyIntervalMs: 0 })),
+    );
+    try {
+      await apps[0]!.edgewise.store.experiments.put({
+        key: 'lease',
+        type: 'bandit',
+        seed: 1,
+        policy: 'thompson',
+        arms: [
+          { name: 'a', model: 'm', version: '1', weight: 1 },
+          { name: 'b', model: 'm', version: '1', weight: 1 },
+        ],
+      });
+      const reads = apps.map((app) => vi.spyOn(app.edgewise.store.events, 'aggregates'));
+      // Each replica's timer fires at once, each wanting a policy at least a minute old (this one
+      // has none newer than its definition, stamped now: pretend the minute has passed).
+      const later = Date.now() + 120_000;
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(later);
+      try {
+        await Promise.all(apps.map((app) => app.edgewise.policies.recomputeAll(60_000)));
+      } finally {
+        clock.mockRestore();
+      }
+      const computed = reads.reduce(
+        (n, spy) => n + spy.mock.calls.filter(([key]) => key === 'lease').length,
+        0,
+      );
+      expect(computed).toBe(1);
+      expect((await apps[1]!.edgewise.store.experiments.get('lease'))?.policyVersion).toBe(2);
+      // The lease is released after the run: the next run, by any replica, takes it again.
+      await apps[2]!.edgewise.policies.recompute('lease');
+      expect((await apps[0]!.edgewise.store.experiments.get('lease'))?.policyVersion).toBe(3);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
     }
   });
 

@@ -8,7 +8,8 @@ import { policyWeights } from './policy-weights.js';
 
 /**
  * Recomputes bandit weights from the arm aggregates on a timer and on demand. Each save is a new
- * policyVersion; a save that lost a race with another replica is simply re-read.
+ * policyVersion. Replicas on one database take a lease per experiment, so one of them computes it
+ * and the others skip; a save that still lost a race (a definition changed meanwhile) is re-read.
  */
 export class PolicyScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -20,11 +21,26 @@ export class PolicyScheduler {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  async recompute(key: string): Promise<ExperimentRecord> {
+  /**
+   * A new policy version for the experiment, computed by whichever process holds its lease; with
+   * `minAgeMs`, only if its policy is at least that old when the lease is taken (a replica that just
+   * ran it leaves it alone). Resolves to the experiment as it stands after.
+   */
+  async recompute(key: string, minAgeMs = 0): Promise<ExperimentRecord> {
+    const ran = await this.store.experiments.withPolicyLease(key, () => this.#run(key, minAgeMs));
+    return ran ?? this.#current(key);
+  }
+
+  async #current(key: string): Promise<ExperimentRecord> {
+    const record = await this.store.experiments.get(key);
+    if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
+    return record;
+  }
+
+  async #run(key: string, minAgeMs: number): Promise<ExperimentRecord> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const record = await this.store.experiments.get(key);
-      if (!record) throw new ServerError('NOT_FOUND', `no experiment "${key}"`);
-      if (record.type === 'ab') return record;
+      const record = await this.#current(key);
+      if (record.type === 'ab' || (minAgeMs > 0 && Date.now() - record.updatedAt < minAgeMs)) return record;
       const saved =
         record.type === 'contextual'
           ? await this.#saveContextual(record)
@@ -40,7 +56,7 @@ export class PolicyScheduler {
         return saved;
       }
     }
-    return (await this.store.experiments.get(key)) as ExperimentRecord;
+    return this.#current(key);
   }
 
   async #saveContextual(record: ExperimentRecord): Promise<ExperimentRecord | undefined> {
@@ -58,7 +74,8 @@ export class PolicyScheduler {
   async recomputeAll(minAgeMs = 0): Promise<void> {
     const now = Date.now();
     for (const record of await this.store.experiments.list()) {
-      if (record.type !== 'ab' && now - record.updatedAt >= minAgeMs) await this.recompute(record.key);
+      if (record.type !== 'ab' && now - record.updatedAt >= minAgeMs)
+        await this.recompute(record.key, minAgeMs);
     }
   }
 

@@ -24,6 +24,12 @@ export interface ExperimentStore {
   ): Promise<ExperimentRecord | undefined>;
   policyHistory(key: string): Promise<PolicySnapshot[]>;
   /**
+   * Runs `work` as the one holder of the experiment's policy lease among every process on this
+   * database, and resolves undefined without running it when another holds it: one leader per
+   * experiment computes its policy, the others skip.
+   */
+  withPolicyLease<T>(key: string, work: () => Promise<T>): Promise<T | undefined>;
+  /**
    * Stops one arm (or, arm null, the whole experiment) and writes the audit row, in one
    * transaction. False, and nothing written, when it is already stopped.
    */

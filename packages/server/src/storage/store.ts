@@ -1,9 +1,10 @@
 import type { EventStore } from './event-store.js';
 import type { ExperimentStore } from './experiment-store.js';
+import type { LimitStore } from './limit-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { TaskStore } from './task-store.js';
 
-export type { EventStore, ExperimentStore, RegistryStore, TaskStore };
+export type { EventStore, ExperimentStore, LimitStore, RegistryStore, TaskStore };
 
 /**
  * Everything the server persists, one part per concern, so SQLite (embedded, default) and Postgres
@@ -21,4 +22,9 @@ export interface Store {
   readonly experiments: ExperimentStore;
   readonly registry: RegistryStore;
   readonly tasks: TaskStore;
+  /**
+   * Rate-limit counters shared by the replicas on this database (Postgres). Undefined on SQLite: one
+   * process serves a file, counts in memory, and a counter there would cost a durable commit a request.
+   */
+  readonly limits: LimitStore | undefined;
 }

@@ -17,6 +17,9 @@ import {
 } from '../row-mapping.js';
 import { toRecord, transaction } from './database.js';
 
+/** The advisory-lock namespace of policy leases (the second key is the experiment's hashtext). */
+const POLICY_LEASE = 0x45_57_50_4c;
+
 export class PostgresExperimentStore implements ExperimentStore {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -115,6 +118,24 @@ export class PostgresExperimentStore implements ExperimentStore {
       return true;
     });
     return saved ? this.get(key) : undefined;
+  }
+
+  async withPolicyLease<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
+    // A transaction-level lock on a client of its own, held open for the run: it works through
+    // PgBouncer's transaction pooling too, and a replica that dies mid-run drops it with its connection.
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ held: boolean }>(
+        'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS held',
+        [POLICY_LEASE, key],
+      );
+      if (!rows[0]?.held) return undefined;
+      return await work();
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+    }
   }
 
   async policyHistory(key: string): Promise<PolicySnapshot[]> {

@@ -3,6 +3,7 @@ import type { Store } from '../store.js';
 import { migratePostgres, openPool } from './database.js';
 import { PostgresEventStore } from './event-store.js';
 import { PostgresExperimentStore } from './experiment-store.js';
+import { PostgresLimitStore } from './limit-store.js';
 import { PostgresRegistryStore } from './registry-store.js';
 import { PostgresTaskStore } from './task-store.js';
 
@@ -13,6 +14,7 @@ export class PostgresStore implements Store {
   readonly experiments: PostgresExperimentStore;
   readonly registry: PostgresRegistryStore;
   readonly tasks: PostgresTaskStore;
+  readonly limits: PostgresLimitStore;
   private readonly pool: pg.Pool;
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {
@@ -21,6 +23,7 @@ export class PostgresStore implements Store {
     this.experiments = new PostgresExperimentStore(this.pool);
     this.registry = new PostgresRegistryStore(this.pool);
     this.tasks = new PostgresTaskStore(this.pool);
+    this.limits = new PostgresLimitStore(this.pool);
   }
 
   migrate(): Promise<void> {

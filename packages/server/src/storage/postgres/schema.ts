@@ -257,4 +257,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE experiments ADD COLUMN context_weights JSONB;
   ALTER TABLE policy_history ADD COLUMN context_weights JSONB;
   `,
+  // Rate-limit windows shared by every replica (limit-store.ts): one row per client key and route.
+  `
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    window_ms INTEGER NOT NULL,
+    hits INTEGER NOT NULL
+  );
+  `,
 ];

@@ -141,6 +141,19 @@ export class SqliteExperimentStore implements ExperimentStore {
     return saved ? this.get(key) : undefined;
   }
 
+  /** One process serves a SQLite file: its own runs are the only ones to keep apart. */
+  readonly #leased = new Set<string>();
+
+  async withPolicyLease<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.#leased.has(key)) return undefined;
+    this.#leased.add(key);
+    try {
+      return await work();
+    } finally {
+      this.#leased.delete(key);
+    }
+  }
+
   async policyHistory(key: string): Promise<PolicySnapshot[]> {
     const rows = this.db
       .prepare(

@@ -15,6 +15,7 @@ export class SqliteStore implements Store {
   readonly experiments: SqliteExperimentStore;
   readonly registry: SqliteRegistryStore;
   readonly tasks: SqliteTaskStore;
+  readonly limits = undefined;
   private readonly db: SqliteDatabase;
 
   constructor(path: string) {
