@@ -44,7 +44,13 @@ export async function resultsRoutes(app: FastifyInstance, options: { store: Stor
       const record = await store.experiments.get(key);
       if (!record)
         throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
-      const bucketMs = Number(bucketSeconds ?? 60) * 1000;
+      const seconds = Number(bucketSeconds ?? 60);
+      if (seconds % 60 !== 0)
+        throw new ServerError(
+          'BAD_REQUEST',
+          `bucketSeconds must be a whole number of minutes (60, 300, 3600, …): the timeline is read from minute rollups, got ${seconds}`,
+        );
+      const bucketMs = seconds * 1000;
       const metric = isBinary(await store.events.aggregates(key)) ? 'proportion' : 'mean';
       const series = buildTimeline(record, await store.events.timeline(key, bucketMs), metric);
       reply.header('cache-control', 'no-cache');

@@ -15,6 +15,7 @@ export const DERIVED_TABLES = [
   'experiment_users',
   'decisions',
   'experiment_ineligible',
+  'event_rollups',
 ] as const;
 
 /** Events a rebuild reads and folds at a time, in (ts, id) order. */
@@ -62,7 +63,10 @@ export interface EventStore {
   aggregates(experiment: string): Promise<ArmAggregate[]>;
   /** Rewards outside any arm: of users never exposed, of decisions never logged. Zeros if none. */
   totals(experiment: string): Promise<ExperimentTotals>;
-  /** Event counts per bucket and arm, with the users first exposed in each bucket. */
+  /**
+   * Exposures and rewards per bucket (whole minutes) and arm, from the minute rollups, with the users
+   * first exposed in each bucket.
+   */
   timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]>;
   /** Every exposure of the experiment with what followed it, in time order (contextual policies, OPE). */
   decisionLog(experiment: string): Promise<DecisionOutcome[]>;

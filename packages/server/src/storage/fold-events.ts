@@ -1,5 +1,6 @@
 import { ARM_COUNTERS, UNATTRIBUTED_COUNTERS, zeroCounters } from './counters.js';
 import { latencyBucket, latencyCounterKey } from './latency-buckets.js';
+import { type MinuteRollup, minuteRollups } from './minute-rollups.js';
 import type { ArmAggregate, EventRecord, ExperimentTotals } from './records.js';
 
 /**
@@ -47,6 +48,8 @@ export interface Folded {
   /** Increments, sorted by (experiment, arm) / experiment so row locks are taken in one order. */
   arms: ArmAggregate[];
   totals: ExperimentTotals[];
+  /** Increments of the minute rollups, sorted by (experiment, minute, arm). */
+  rollups: MinuteRollup[];
 }
 
 const SEP = '\u0000';
@@ -225,6 +228,7 @@ export function foldEvents(
     decisions: sortedValues(changedDecisions),
     arms: deltas.sortedArms(),
     totals: deltas.sortedTotals(),
+    rollups: minuteRollups(events),
   };
 }
 

@@ -5,7 +5,7 @@ import { eventStoreContract } from './events.js';
 import { experimentStoreContract } from './experiments.js';
 import { groupIngestContract } from './group-ingest.js';
 import { healthCountersContract } from './health.js';
-import { rebuildContract } from './rebuild.js';
+import { rebuildContract, rollupContract } from './rebuild.js';
 import { registryStoreContract } from './registry.js';
 import { stopsContract } from './stops.js';
 import { taskStoreContract } from './tasks.js';
@@ -31,5 +31,6 @@ export function storeContract(fresh: () => Promise<Store>): void {
   describe('registry', () => registryStoreContract(async () => (await fresh()).registry));
   describe('tasks', () => taskStoreContract(async () => (await fresh()).tasks));
   describe('rebuild-aggregates', () => rebuildContract(fresh));
+  describe('minute rollups', () => rollupContract(fresh));
   describe('contextual experiments', () => contextualContract(fresh));
 }

@@ -47,6 +47,67 @@ function poison(): EventRecord[] {
 }
 
 /** rebuild-aggregates on a real store: poisoned rows out, aggregates equal to a clean ingest's. */
+/** The timeline as the raw events say it, for the rollups to match. */
+function rawTimeline(events: readonly EventRecord[], bucketMs: number) {
+  const points = new Map<
+    string,
+    {
+      bucket: number;
+      arm: string;
+      exposures: number;
+      rewardCount: number;
+      rewardSum: number;
+      rewardSumSq: number;
+    }
+  >();
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (seen.has(e.id) || (e.type !== 'exposure' && e.type !== 'reward')) continue;
+    seen.add(e.id);
+    const bucket = Math.floor(e.ts / bucketMs) * bucketMs;
+    const key = `${bucket}|${e.arm}`;
+    const p = points.get(key) ?? {
+      bucket,
+      arm: e.arm,
+      exposures: 0,
+      rewardCount: 0,
+      rewardSum: 0,
+      rewardSumSq: 0,
+    };
+    if (e.type === 'exposure') p.exposures++;
+    else {
+      p.rewardCount++;
+      p.rewardSum += e.value ?? 0;
+      p.rewardSumSq += (e.value ?? 0) ** 2;
+    }
+    points.set(key, p);
+  }
+  return [...points.values()].sort((a, b) => a.bucket - b.bucket || (a.arm < b.arm ? -1 : 1));
+}
+
+/** What ingest keeps in the minute rollups, against the events themselves. */
+export function rollupContract(fresh: () => Promise<Store>): void {
+  it('keeps minute rollups that give the timeline the raw events give, at any whole-minute bucket', async () => {
+    const store = await fresh();
+    const events = validEvents(400);
+    // Batches out of time order, one sent twice: a retry must not count twice in its minute.
+    for (let i = 0; i < events.length; i += 61) await store.events.ingest(events.slice(i, i + 61).reverse());
+    await store.events.ingest(events.slice(0, 61));
+    for (const bucketMs of [60_000, 300_000, 3_600_000]) {
+      const timeline = (await store.events.timeline('exp', bucketMs)).map(({ users: _u, ...p }) => p);
+      const raw = rawTimeline(events, bucketMs);
+      expect(timeline.map(({ rewardSum, rewardSumSq, ...rest }) => rest)).toEqual(
+        raw.map(({ rewardSum, rewardSumSq, ...rest }) => rest),
+      );
+      timeline.forEach((p, i) => {
+        expect(p.rewardSum).toBeCloseTo(raw[i]!.rewardSum, 9);
+        expect(p.rewardSumSq).toBeCloseTo(raw[i]!.rewardSumSq, 9);
+      });
+    }
+    await expect(store.events.timeline('exp', 1_000)).rejects.toThrow(/whole minutes/);
+  });
+}
+
 export function rebuildContract(fresh: () => Promise<Store>): void {
   it('rebuilds the aggregates a clean ingest would have, quarantining what breaks the rules', async () => {
     const valid = validEvents(400);
@@ -71,6 +132,8 @@ export function rebuildContract(fresh: () => Promise<Store>): void {
     ]);
     expect(await dirty.events.aggregates('exp')).toEqual(await clean.events.aggregates('exp'));
     expect(await dirty.events.totals('exp')).toEqual(await clean.events.totals('exp'));
+    // The minute rollups too: the poisoned rows' minutes are rebuilt without them.
+    expect(await dirty.events.timeline('exp', 60_000)).toEqual(await clean.events.timeline('exp', 60_000));
     expect(await dirty.events.aggregates('never-defined')).toEqual([]);
     expect(await dirty.events.count()).toBe(valid.length);
 

@@ -16,6 +16,7 @@ import {
   sortPage,
 } from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
+import { checkBucket } from '../minute-rollups.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -71,14 +72,11 @@ export class PostgresEventStore implements EventStore {
 
   async timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]> {
     const { rows } = await this.pool.query<TimelineRow>(
-      `SELECT (ts / $1) * $1 AS bucket, arm,
-              COUNT(*) FILTER (WHERE type = 'exposure') AS exposures,
-              COUNT(*) FILTER (WHERE type = 'reward') AS reward_count,
-              COALESCE(SUM(COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0) AS reward_sum,
-              COALESCE(SUM(COALESCE(value, 0) * COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0) AS reward_sum_sq,
-              0 AS users
-       FROM events WHERE experiment = $2 AND type <> 'ineligible' GROUP BY 1, arm ORDER BY 1, arm`,
-      [bucketMs, experiment],
+      `SELECT (minute / $1) * $1 AS bucket, arm, SUM(exposures) AS exposures,
+              SUM(reward_count) AS reward_count, SUM(reward_sum) AS reward_sum,
+              SUM(reward_sum_sq) AS reward_sum_sq, 0 AS users
+       FROM event_rollups WHERE experiment = $2 GROUP BY 1, arm ORDER BY 1, arm`,
+      [checkBucket(bucketMs), experiment],
     );
     const { rows: users } = await this.pool.query<{ bucket: string; arm: string; users: string }>(
       `SELECT (first_exposure_ts / $1) * $1 AS bucket, arm, COUNT(*) AS users

@@ -77,6 +77,8 @@ const ARM_TYPES = ['text', 'text', ...counterTypes(ARM_COUNTERS)];
 const TOTAL_TYPES = ['text', ...counterTypes(UNATTRIBUTED_COUNTERS)];
 const ARM_AT = 14;
 const TOTAL_AT = ARM_AT + ARM_TYPES.length;
+const ROLLUP_TYPES = ['text', 'bigint', 'text', 'bigint', 'bigint', 'float8', 'float8'];
+const ROLLUP_AT = TOTAL_AT + TOTAL_TYPES.length;
 
 /**
  * The second and last round trip: the folded user and decision rows written back, and the counter
@@ -104,6 +106,12 @@ WITH write_users AS (
   INSERT INTO experiment_totals AS t (experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')})
   SELECT * FROM unnest(${arrays(TOTAL_AT, TOTAL_TYPES)})
   ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 't')}
+), bump_rollups AS (
+  INSERT INTO event_rollups AS r (experiment, minute, arm, exposures, reward_count, reward_sum, reward_sum_sq)
+  SELECT * FROM unnest(${arrays(ROLLUP_AT, ROLLUP_TYPES)})
+  ON CONFLICT (experiment, minute, arm) DO UPDATE SET exposures = r.exposures + excluded.exposures,
+    reward_count = r.reward_count + excluded.reward_count, reward_sum = r.reward_sum + excluded.reward_sum,
+    reward_sum_sq = r.reward_sum_sq + excluded.reward_sum_sq
 )
 SELECT 1`;
 
@@ -214,6 +222,9 @@ async function writeFolded(client: pg.PoolClient, folded: Folded): Promise<void>
       ...ARM_KEYS.map((k) => arms.map((a) => a[k])),
       totals.map((t) => t.experiment),
       ...TOTAL_KEYS.map((k) => totals.map((t) => t[k])),
+      ...(
+        ['experiment', 'minute', 'arm', 'exposures', 'rewardCount', 'rewardSum', 'rewardSumSq'] as const
+      ).map((k) => folded.rollups.map((r) => r[k])),
     ],
   });
 }

@@ -266,4 +266,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     hits INTEGER NOT NULL
   );
   `,
+  // Minute rollups of exposures and rewards per arm, kept at ingest (minute-rollups.ts), so timelines
+  // never read the events; filled here from the events stored so far.
+  `
+  CREATE TABLE event_rollups (
+    experiment TEXT NOT NULL,
+    minute BIGINT NOT NULL,
+    arm TEXT NOT NULL,
+    exposures BIGINT NOT NULL DEFAULT 0,
+    reward_count BIGINT NOT NULL DEFAULT 0,
+    reward_sum DOUBLE PRECISION NOT NULL DEFAULT 0,
+    reward_sum_sq DOUBLE PRECISION NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, minute, arm)
+  );
+  INSERT INTO event_rollups (experiment, minute, arm, exposures, reward_count, reward_sum, reward_sum_sq)
+  SELECT experiment, (ts / 60000) * 60000, arm, COUNT(*) FILTER (WHERE type = 'exposure'),
+         COUNT(*) FILTER (WHERE type = 'reward'),
+         COALESCE(SUM(COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0),
+         COALESCE(SUM(COALESCE(value, 0) * COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0)
+  FROM events WHERE type IN ('exposure', 'reward') GROUP BY 1, 2, 3;
+  `,
 ];

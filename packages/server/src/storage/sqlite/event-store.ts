@@ -15,6 +15,7 @@ import {
   sortPage,
 } from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
+import { checkBucket } from '../minute-rollups.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -83,15 +84,12 @@ export class SqliteEventStore implements EventStore {
   async timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]> {
     const rows = this.db
       .prepare(
-        `SELECT (ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, arm,
-                SUM(type = 'exposure') AS exposures,
-                SUM(type = 'reward') AS reward_count,
-                COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) END), 0) AS reward_sum,
-                COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) * COALESCE(value, 0) END), 0) AS reward_sum_sq,
-                0 AS users
-         FROM events WHERE experiment = ? AND type <> 'ineligible' GROUP BY bucket, arm ORDER BY bucket, arm`,
+        `SELECT (minute / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, arm,
+                SUM(exposures) AS exposures, SUM(reward_count) AS reward_count,
+                SUM(reward_sum) AS reward_sum, SUM(reward_sum_sq) AS reward_sum_sq, 0 AS users
+         FROM event_rollups WHERE experiment = ? GROUP BY bucket, arm ORDER BY bucket, arm`,
       )
-      .all(bucketMs, bucketMs, experiment) as TimelineRow[];
+      .all(checkBucket(bucketMs), bucketMs, experiment) as TimelineRow[];
     const users = this.db
       .prepare(
         `SELECT (first_exposure_ts / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS bucket, arm, COUNT(*) AS users

@@ -53,6 +53,7 @@ export class SqliteIngest {
   private readonly writeDecisions;
   private readonly bumpArms;
   private readonly bumpTotals;
+  private readonly bumpRollups;
 
   constructor(db: SqliteDatabase) {
     this.insertEvents = new MultiRowInsert(
@@ -97,6 +98,14 @@ export class SqliteIngest {
       `INSERT INTO experiment_totals (experiment, ${counterColumns(UNATTRIBUTED_COUNTERS).join(', ')})`,
       1 + TOTAL_KEYS.length,
       `ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 'experiment_totals')}`,
+    );
+    this.bumpRollups = new MultiRowInsert(
+      db,
+      'INSERT INTO event_rollups (experiment, minute, arm, exposures, reward_count, reward_sum, reward_sum_sq)',
+      7,
+      `ON CONFLICT (experiment, minute, arm) DO UPDATE SET exposures = exposures + excluded.exposures,
+         reward_count = reward_count + excluded.reward_count, reward_sum = reward_sum + excluded.reward_sum,
+         reward_sum_sq = reward_sum_sq + excluded.reward_sum_sq`,
     );
   }
 
@@ -182,5 +191,16 @@ export class SqliteIngest {
     );
     this.bumpArms.run(folded.arms.map((a) => [a.experiment, a.arm, ...ARM_KEYS.map((k) => a[k])]));
     this.bumpTotals.run(folded.totals.map((t) => [t.experiment, ...TOTAL_KEYS.map((k) => t[k])]));
+    this.bumpRollups.run(
+      folded.rollups.map((r) => [
+        r.experiment,
+        r.minute,
+        r.arm,
+        r.exposures,
+        r.rewardCount,
+        r.rewardSum,
+        r.rewardSumSq,
+      ]),
+    );
   }
 }

@@ -257,4 +257,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE experiments ADD COLUMN context_weights TEXT;
   ALTER TABLE policy_history ADD COLUMN context_weights TEXT;
   `,
+  // 7: minute rollups of exposures and rewards per arm, kept at ingest (minute-rollups.ts), so timelines
+  // never read the events; filled here from the events stored so far.
+  `
+  CREATE TABLE event_rollups (
+    experiment TEXT NOT NULL,
+    minute INTEGER NOT NULL,
+    arm TEXT NOT NULL,
+    exposures INTEGER NOT NULL DEFAULT 0,
+    reward_count INTEGER NOT NULL DEFAULT 0,
+    reward_sum REAL NOT NULL DEFAULT 0,
+    reward_sum_sq REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, minute, arm)
+  ) WITHOUT ROWID;
+  INSERT INTO event_rollups (experiment, minute, arm, exposures, reward_count, reward_sum, reward_sum_sq)
+  SELECT experiment, (ts / 60000) * 60000, arm, SUM(type = 'exposure'), SUM(type = 'reward'),
+         COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) END), 0),
+         COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) * COALESCE(value, 0) END), 0)
+  FROM events WHERE type IN ('exposure', 'reward') GROUP BY 1, 2, 3;
+  `,
 ];
