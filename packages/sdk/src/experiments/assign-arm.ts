@@ -15,7 +15,7 @@ import { requireUserId } from './seed-text.js';
 import { heldOut, inNamespace } from './targeting.js';
 
 /** A bare `ServerPolicy` as the third argument is what callers before AssignOptions passed. */
-function optionsOf(options: AssignOptions | ServerPolicy | undefined): AssignOptions {
+export function optionsOf(options: AssignOptions | ServerPolicy | undefined): AssignOptions {
   if (options && 'weights' in options) return { policy: options };
   return options ?? {};
 }

@@ -1,4 +1,4 @@
-import { chooseArm, effectiveWeights } from './assign-arm.js';
+import { chooseArm, effectiveWeights, optionsOf } from './assign-arm.js';
 import type { Assignment, AssignOptions, ExperimentConfig, ServerPolicy } from './experiment-types.js';
 import { defaultKeyValueStore, type KeyValueStore } from './key-value-store.js';
 
@@ -35,12 +35,8 @@ export class StickyAssignments {
     const armStopped = fresh.reason === 'stopped' && !experiment.stopped;
     if (!experiment.sticky || !(fresh.inExperiment || armStopped)) return fresh;
     const key = stickyKey(experiment.key, userId);
-    const policy = options && 'weights' in options ? options : options?.policy;
-    const weights = effectiveWeights(
-      experiment,
-      policy,
-      options && !('weights' in options) ? options.deviceClass : undefined,
-    );
+    const { policy, deviceClass } = optionsOf(options);
+    const weights = effectiveWeights(experiment, policy, deviceClass);
     const kept = await this.#store.get<StickyRecord>(key);
     const index = kept ? experiment.arms.findIndex((arm) => arm.name === kept.arm) : -1;
     if (kept && index >= 0 && weights[index]! > 0 && !experiment.arms[index]!.stopped) {

@@ -10,7 +10,28 @@ export interface ScoredDecision {
   reward: number;
 }
 
-const cellKey = (context: string, arm: string) => `${context}\u0000${arm}`;
+export const cellKey = (context: string, arm: string) => `${context}\u0000${arm}`;
+
+/** Decisions and their composite rewards' Σ and Σ² in one (class, arm) cell. */
+export interface CellTotals {
+  decisions: number;
+  rewardSum: number;
+  rewardSumSq: number;
+}
+
+/** The scored decisions tallied per (class, arm), keyed by {@link cellKey}: what the policy and the dashboard read. */
+export function cellTotals(scored: readonly ScoredDecision[]): Map<string, CellTotals> {
+  const cells = new Map<string, CellTotals>();
+  for (const d of scored) {
+    const key = cellKey(d.context, d.arm);
+    const cell = cells.get(key) ?? { decisions: 0, rewardSum: 0, rewardSumSq: 0 };
+    cell.decisions++;
+    cell.rewardSum += d.reward;
+    cell.rewardSumSq += d.reward * d.reward;
+    cells.set(key, cell);
+  }
+  return cells;
+}
 
 /** Mean of the non-null values per (context, arm): what a decision with no report of its own is given. */
 function cellMeans(

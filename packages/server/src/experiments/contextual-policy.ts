@@ -3,7 +3,7 @@ import { type ArmStats, hierarchicalThompsonWeights, isStatsError } from '@edgew
 import { ServerError } from '../errors.js';
 import type { DecisionOutcome } from '../storage/decision-log.js';
 import type { ExperimentRecord } from '../storage/records.js';
-import { scoreDecisions } from './composite-reward.js';
+import { cellKey, cellTotals, scoreDecisions } from './composite-reward.js';
 
 /** Every arm keeps this share in every class, so OPE always has support and a late class can recover. */
 const MIN_WEIGHT = 0.01;
@@ -31,21 +31,18 @@ export function contextualWeights(
   const stopped = new Set(record.stops.map((s) => s.arm));
   const running = record.arms.filter((a) => !stopped.has(a.name));
   const arms = running.length > 0 ? running : record.arms;
-  const cells = new Map<string, ArmStats>();
+  const cells = cellTotals(scoreDecisions(log, record.objective));
   const classes: Record<string, ArmStats[]> = {};
   for (const name of DEVICE_CLASSES) {
     classes[name] = arms.map((a) => {
-      const cell: ArmStats = { name: a.name, pulls: 0, rewardSum: 0, rewardSumSquares: 0 };
-      cells.set(`${name}\u0000${a.name}`, cell);
-      return cell;
+      const cell = cells.get(cellKey(name, a.name));
+      return {
+        name: a.name,
+        pulls: cell?.decisions ?? 0,
+        rewardSum: cell?.rewardSum ?? 0,
+        rewardSumSquares: cell?.rewardSumSq ?? 0,
+      };
     });
-  }
-  for (const d of scoreDecisions(log, record.objective)) {
-    const cell = cells.get(`${d.context}\u0000${d.arm}`);
-    if (!cell) continue;
-    cell.pulls++;
-    cell.rewardSum += d.reward;
-    cell.rewardSumSquares = (cell.rewardSumSquares ?? 0) + d.reward * d.reward;
   }
   let result: Record<string, { name: string; weight: number }[]>;
   try {

@@ -2,9 +2,10 @@ import { DEVICE_CLASSES, isDeviceClass } from '@edgewise/protocol';
 import { type ContextualPolicy, contextualOffPolicy, isStatsError } from '@edgewise/stats';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
+import { keyParams } from '../http/key-params.js';
 import type { ExperimentRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
-import { type ScoredDecision, scoreDecisions } from './composite-reward.js';
+import { cellKey, cellTotals, type ScoredDecision, scoreDecisions } from './composite-reward.js';
 import { serveExperiment } from './served-experiment.js';
 
 const POLICY_GRAMMAR =
@@ -59,11 +60,9 @@ export function parsePolicy(text: string, record: ExperimentRecord): ContextualP
   };
 }
 
-const keyParams = {
-  type: 'object',
-  required: ['key'],
-  properties: { key: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
-} as const;
+/** Candidates one OPE request may compare. */
+const MAX_POLICIES = 16;
+const POLICY_TEXT = { type: 'string', minLength: 1, maxLength: 2048 } as const;
 
 async function contextualRecord(store: Store, key: string): Promise<ExperimentRecord> {
   const record = await store.experiments.get(key);
@@ -79,14 +78,7 @@ async function contextualRecord(store: Store, key: string): Promise<ExperimentRe
 /** Decisions and mean composite reward per (class, arm), beside the weights served to that class now. */
 export function contextTable(record: ExperimentRecord, logs: readonly ScoredDecision[]) {
   const served = serveExperiment(record);
-  const cells = new Map<string, { decisions: number; rewardSum: number }>();
-  for (const d of logs) {
-    const key = `${d.context}\u0000${d.arm}`;
-    const cell = cells.get(key) ?? { decisions: 0, rewardSum: 0 };
-    cell.decisions++;
-    cell.rewardSum += d.reward;
-    cells.set(key, cell);
-  }
+  const cells = cellTotals(logs);
   // The classes with decisions; any other class is served the shared prior (`policyWeights`).
   const seen = new Set(logs.map((d) => d.context));
   return DEVICE_CLASSES.filter((c) => seen.has(c)).map((context) => {
@@ -95,7 +87,7 @@ export function contextTable(record: ExperimentRecord, logs: readonly ScoredDeci
     return {
       context,
       arms: record.arms.map((arm, i) => {
-        const cell = cells.get(`${context}\u0000${arm.name}`);
+        const cell = cells.get(cellKey(context, arm.name));
         return {
           arm: arm.name,
           weight: (weights[i] ?? 0) / total,
@@ -110,9 +102,10 @@ export function contextTable(record: ExperimentRecord, logs: readonly ScoredDeci
 /**
  * GET /v1/experiments/:key/contexts: per device class, each arm's decisions, mean composite reward and
  * weight now (the dashboard's table).
- * GET /v1/experiments/:key/ope?policy=…: what a candidate policy would have earned per decision on
- * the logged decisions (the objective's composite reward), by inverse propensity scoring and doubly
- * robust estimation, each with a confidence interval; beside it, what the logging policy earned.
+ * GET /v1/experiments/:key/ope?policy=…[&policy=…]: what each candidate policy would have earned per
+ * decision on the logged decisions (the objective's composite reward), by inverse propensity scoring
+ * and doubly robust estimation, each with a confidence interval; beside them, what the logging policy
+ * earned. Several candidates share one read of the log.
  */
 export async function contextualRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {
   app.get('/v1/experiments/:key/contexts', { schema: { params: keyParams } }, async (request, reply) => {
@@ -139,7 +132,13 @@ export async function contextualRoutes(app: FastifyInstance, options: { store: S
           required: ['policy'],
           additionalProperties: false,
           properties: {
-            policy: { type: 'string', minLength: 1, maxLength: 2048 },
+            // Repeated to compare candidates on one read of the log; a single value is a list of one.
+            policy: {
+              anyOf: [
+                POLICY_TEXT,
+                { type: 'array', minItems: 1, maxItems: MAX_POLICIES, items: POLICY_TEXT },
+              ],
+            },
             alpha: { type: 'string', pattern: '^0?\\.[0-9]+$' },
           },
         },
@@ -147,16 +146,10 @@ export async function contextualRoutes(app: FastifyInstance, options: { store: S
     },
     async (request, reply) => {
       const { key } = request.params as { key: string };
-      const { policy, alpha } = request.query as { policy: string; alpha?: string };
-      const record = await options.store.experiments.get(key);
-      if (!record)
-        throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
-      if (record.type !== 'contextual')
-        throw new ServerError(
-          'CONFLICT',
-          `"${key}" is of type "${record.type}"; off-policy evaluation by device class is for contextual experiments`,
-        );
-      const target = parsePolicy(policy, record);
+      const { policy, alpha } = request.query as { policy: string | string[]; alpha?: string };
+      const policies = Array.isArray(policy) ? policy : [policy];
+      const record = await contextualRecord(options.store, key);
+      const targets = policies.map((policy) => ({ policy, target: parsePolicy(policy, record) }));
       const logs = scoreDecisions(await options.store.events.decisionLog(key), record.objective);
       if (logs.length < 2)
         throw new ServerError(
@@ -164,27 +157,27 @@ export async function contextualRoutes(app: FastifyInstance, options: { store: S
           `"${key}" has ${logs.length} logged decisions; OPE needs at least 2`,
         );
       const level = alpha === undefined ? 0.05 : Number(alpha);
-      let estimate: ReturnType<typeof contextualOffPolicy>;
-      try {
-        estimate = contextualOffPolicy(logs, target, { alpha: level });
-      } catch (error) {
-        if (isStatsError(error))
-          throw new ServerError('CONFLICT', `cannot estimate "${policy}": ${error.message}`);
-        throw error;
-      }
-      const logged = logs.reduce((s, d) => s + d.reward, 0) / logs.length;
+      const estimates = targets.map(({ policy, target }) => {
+        try {
+          const { ips, doublyRobust, effectiveSampleSize } = contextualOffPolicy(logs, target, {
+            alpha: level,
+          });
+          return { policy, ips, doublyRobust, effectiveSampleSize };
+        } catch (error) {
+          if (isStatsError(error))
+            throw new ServerError('CONFLICT', `cannot estimate "${policy}": ${error.message}`);
+          throw error;
+        }
+      });
       reply.header('cache-control', 'no-cache');
       return {
         key,
-        policy,
         alpha: level,
         objective: record.objective ?? {},
         unit: 'composite reward per decision',
-        decisions: estimate.n,
-        effectiveSampleSize: estimate.effectiveSampleSize,
-        ips: estimate.ips,
-        doublyRobust: estimate.doublyRobust,
-        logged: { value: logged },
+        decisions: logs.length,
+        logged: { value: logs.reduce((s, d) => s + d.reward, 0) / logs.length },
+        estimates,
       };
     },
   );

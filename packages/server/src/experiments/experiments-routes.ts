@@ -3,6 +3,7 @@ import type { Holdout } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
+import { keyParams } from '../http/key-params.js';
 import type { ExperimentDefinition } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { checkExperiment, experimentSchema } from './experiment-schema.js';
@@ -19,12 +20,6 @@ export interface ExperimentsOptions {
   /** The global holdout, served beside the experiments; absent when none is configured. */
   holdout?: Holdout;
 }
-
-const keyParams = {
-  type: 'object',
-  required: ['key'],
-  properties: { key: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
-} as const;
 
 /**
  * GET /v1/experiments (public, cacheable, ETag), POST /v1/experiments (admin: create or replace),

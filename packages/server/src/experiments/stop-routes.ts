@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
+import { keyParams } from '../http/key-params.js';
 import type { ExperimentRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { armHealth } from './arm-health.js';
@@ -12,12 +13,6 @@ export interface StopRoutesOptions {
   adminToken: string | undefined;
   now?: () => number;
 }
-
-const keyParams = {
-  type: 'object',
-  required: ['key'],
-  properties: { key: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
-} as const;
 
 const stopBody = {
   type: 'object',

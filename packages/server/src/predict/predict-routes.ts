@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { NAME_PATTERN } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkWriteKey, writeKeyOf } from '../http/auth.js';
@@ -24,7 +25,7 @@ const ownerOf = (request: Parameters<typeof writeKeyOf>[0]) =>
     .update(writeKeyOf(request) ?? '')
     .digest('hex');
 
-const NAME = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } as const;
+const NAME = { type: 'string', pattern: NAME_PATTERN } as const;
 const predictSchema = {
   type: 'object',
   required: ['model', 'inputs'],

@@ -1,6 +1,7 @@
 import {
   MODEL_FORMATS,
   type ModelFormat,
+  NAME_PATTERN,
   QUANTIZATIONS,
   type Quantization,
   type TensorSpec,
@@ -26,7 +27,7 @@ export interface PublishMetadata {
   outputs?: TensorSpec[];
 }
 
-const NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
+const NAME = NAME_PATTERN;
 // The same enums as the manifest, so whatever is published can be served in a valid manifest.
 const validate = new Ajv({ allErrors: false }).compile<PublishMetadata>({
   type: 'object',

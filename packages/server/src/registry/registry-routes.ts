@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { NAME_PATTERN } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
@@ -20,7 +21,7 @@ export interface RegistryOptions {
   modelBodyLimitBytes: number;
 }
 
-const NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
+const NAME = NAME_PATTERN;
 const nameVersion = {
   type: 'object',
   required: ['name', 'version'],

@@ -1,15 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
+import { keyParams } from '../http/key-params.js';
 import type { Store } from '../storage/store.js';
 import { isBinary } from './arm-stats.js';
 import { ALPHA, computeResults } from './compute-results.js';
 import { buildTimeline } from './timeline.js';
-
-const keyParams = {
-  type: 'object',
-  required: ['key'],
-  properties: { key: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
-} as const;
 
 /**
  * GET /v1/experiments/:key/results: per-arm statistics and a verdict.
