@@ -49,6 +49,8 @@ export interface ServerOptions {
   /** An opened store; otherwise one is opened from `databaseUrl` (Postgres) or `sqlitePath`. */
   store?: Store;
   databaseUrl?: string;
+  /** Postgres: days raw events are kept (more than 30), then dropped a daily partition at a time. Default: kept. */
+  eventRetentionDays?: number;
   /** SQLite file; default in memory (tests). The CLI defaults to .edgewise-data/edgewise.db. */
   sqlitePath?: string;
   /** Public, write-only keys clients send events and predictions with. */
@@ -155,8 +157,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   const store =
     options.store ??
-    openStore({ databaseUrl: options.databaseUrl, sqlitePath: options.sqlitePath ?? ':memory:' });
+    openStore({
+      databaseUrl: options.databaseUrl,
+      sqlitePath: options.sqlitePath ?? ':memory:',
+      ...(options.eventRetentionDays !== undefined ? { retentionDays: options.eventRetentionDays } : {}),
+    });
   await store.migrate();
+  // Partitions ahead of time (and retention) every hour; every replica may run it, one at a time.
+  const housekeeping = setInterval(() => {
+    store.maintain().catch((error: unknown) => app.log.error({ err: error }, 'store maintenance failed'));
+  }, 3_600_000);
+  housekeeping.unref();
+  app.addHook('onClose', async () => clearInterval(housekeeping));
   await putStartupExperiments(store, options.experiments ?? []);
 
   const metrics = new ServerMetrics();

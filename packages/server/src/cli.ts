@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildServer } from './app.js';
 import { readExperimentsFile } from './experiments/experiments-file.js';
 import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS } from './http/limits.js';
+import { ACCEPTED_PAST_DAYS } from './storage/postgres/partitions.js';
 
 if (process.argv[2] === 'rebuild-aggregates') {
   const { rebuildCommand } = await import('./rebuild-command.js');
@@ -17,7 +18,7 @@ const usage = `edgewise-server [--port 8080] [--host 127.0.0.1] [--models dir] [
        edgewise-server rebuild-aggregates [--experiment key] [--db path]   (see --help there)
 env: DATABASE_URL (Postgres; else SQLite at --db), ADMIN_TOKEN, WRITE_KEYS (comma-separated pk_… keys),
      CORS_ORIGINS (comma-separated), TRUST_PROXY, RATE_LIMIT_PER_MINUTE, PREDICT_RATE_LIMIT_PER_MINUTE,
-     READ_RATE_LIMIT_PER_MINUTE, ADMIN_RATE_LIMIT_PER_MINUTE, REQUEST_TIMEOUT_MS, SHUTDOWN_DELAY_MS, LOG_LEVEL,
+     READ_RATE_LIMIT_PER_MINUTE, ADMIN_RATE_LIMIT_PER_MINUTE, EVENT_RETENTION_DAYS (Postgres), REQUEST_TIMEOUT_MS, SHUTDOWN_DELAY_MS, LOG_LEVEL,
      EDGEWISE_HOLDOUT_SHARE, EDGEWISE_HOLDOUT_SEED (a share of users no experiment touches)`;
 
 function fail(message: string): never {
@@ -75,6 +76,14 @@ const numberEnv = (name: string, fallback: number) => {
   return n;
 };
 
+const retentionDays = process.env.EVENT_RETENTION_DAYS ? numberEnv('EVENT_RETENTION_DAYS', 0) : undefined;
+if (retentionDays !== undefined && !process.env.DATABASE_URL)
+  fail('EVENT_RETENTION_DAYS needs Postgres (DATABASE_URL): the SQLite store keeps every event');
+if (retentionDays !== undefined && retentionDays <= ACCEPTED_PAST_DAYS)
+  fail(
+    `EVENT_RETENTION_DAYS must be more than ${ACCEPTED_PAST_DAYS} (the collector accepts events up to ${ACCEPTED_PAST_DAYS} days old), got ${retentionDays}`,
+  );
+
 let writeKeys = list(process.env.WRITE_KEYS);
 if (writeKeys.length === 0) {
   // Write keys are public anyway (they ship in pages); a fixed one keeps `npm start` working out of the box.
@@ -115,6 +124,7 @@ if (values.experiments) {
 const app = await buildServer({
   ...(values.static ? { staticRoot: resolve(values.static) } : {}),
   ...(values.models ? { modelsRoot: resolve(values.models) } : {}),
+  ...(retentionDays !== undefined ? { eventRetentionDays: retentionDays } : {}),
   ...(process.env.DATABASE_URL
     ? { databaseUrl: process.env.DATABASE_URL }
     : { sqlitePath: resolve(values.db) }),

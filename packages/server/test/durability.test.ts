@@ -28,7 +28,7 @@ async function killUnderLoad(args: string[], env: Record<string, string>, open: 
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
-  const acknowledged: string[] = [];
+  const acknowledged: { id: string; ts: number }[] = [];
   let acks = 0;
   let refused = 0;
   let killed = false;
@@ -46,7 +46,7 @@ async function killUnderLoad(args: string[], env: Record<string, string>, open: 
         });
         if (res.status !== 200) throw new Error(`unexpected ${res.status}: ${await res.text()}`);
         await res.json();
-        acknowledged.push(...events.map((e) => e.id as string));
+        acknowledged.push(...events.map((e) => ({ id: e.id as string, ts: Date.parse(e.ts as string) })));
         if (++acks === KILL_AFTER_ACKS) {
           killed = true;
           server.child.kill('SIGKILL');
@@ -65,7 +65,8 @@ async function killUnderLoad(args: string[], env: Record<string, string>, open: 
   try {
     await store.migrate();
     const stored = await store.events.count();
-    // Re-sending an acknowledged id must count as a duplicate: that is how we see it is on disk.
+    // Re-sending an acknowledged event (its id and its time, as a retry does) must count as a
+    // duplicate: that is how we see it is on disk.
     const { duplicates } = await store.events.ingest(acknowledged.map(probe));
     const lost = acknowledged.length - duplicates;
     console.info(
@@ -104,7 +105,7 @@ describe('durability', () => {
   );
 });
 
-function probe(id: string): EventRecord {
+function probe({ id, ts }: { id: string; ts: number }): EventRecord {
   return {
     id,
     type: 'exposure' as const,
@@ -115,7 +116,7 @@ function probe(id: string): EventRecord {
     modelVersion: 'probe',
     value: null,
     latencyMs: null,
-    ts: Date.now(),
+    ts,
     variant: null,
     policyVersion: null,
     exposureId: null,

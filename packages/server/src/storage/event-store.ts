@@ -79,4 +79,9 @@ export interface EventStore {
    * are folded in (ts, id) order exactly as ingest folds them.
    */
   rebuild(experiment: string, check: StoredEventCheck): Promise<RebuildResult>;
+  /**
+   * The time (ms) before which raw events were dropped by retention, or null if none ever were: the
+   * derived rows still count those events, a rebuild from what is kept would not.
+   */
+  droppedBefore(): Promise<number | null>;
 }

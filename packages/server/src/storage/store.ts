@@ -15,6 +15,11 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe when several processes start at once. */
   migrate(): Promise<void>;
+  /**
+   * Housekeeping at start and every hour: on Postgres, the events table's daily partitions ahead of
+   * time and, with a retention, dropping the expired ones; nothing on SQLite (one unpartitioned table).
+   */
+  maintain(now?: number): Promise<{ created: string[]; dropped: string[]; moved: number }>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -105,6 +105,13 @@ export class PostgresEventStore implements EventStore {
     return rows.map((r) => r.experiment);
   }
 
+  async droppedBefore(): Promise<number | null> {
+    const { rows } = await this.pool.query<{ dropped_before: string }>(
+      'SELECT dropped_before FROM event_retention',
+    );
+    return rows[0] ? Number(rows[0].dropped_before) : null;
+  }
+
   async rebuild(experiment: string, check: StoredEventCheck): Promise<RebuildResult> {
     return transaction(this.pool, async (client) => {
       // SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock every INSERT takes: ingest on

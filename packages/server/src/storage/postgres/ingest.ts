@@ -43,7 +43,7 @@ WITH ins AS (
                                     $7::text[], $8::float8[], $9::float8[], $10::bigint[],
                                     $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::float8[],
                                     $17::text[])
-  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (id, ts) DO NOTHING
   RETURNING id, type, user_id, experiment, arm, exposure_id
 ), users AS (
   INSERT INTO experiment_users AS u (experiment, user_id)

@@ -286,4 +286,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
          COALESCE(SUM(COALESCE(value, 0) * COALESCE(value, 0)) FILTER (WHERE type = 'reward'), 0)
   FROM events WHERE type IN ('exposure', 'reward') GROUP BY 1, 2, 3;
   `,
+  // Events partitioned by day of their ts (partitions.ts keeps the days; retention drops them whole).
+  // The key becomes (id, ts): a retry carries its event's id and ts, so it still meets its first copy.
+  // Rows move to the default partition here and into their days at the first maintenance.
+  // event_retention remembers how far retention has dropped raw events: a rebuild past it would lose counts.
+  `
+  ALTER TABLE events RENAME TO events_unpartitioned;
+  ALTER INDEX events_experiment_ts RENAME TO events_unpartitioned_experiment_ts;
+  CREATE TABLE events (LIKE events_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (ts);
+  ALTER TABLE events ADD PRIMARY KEY (id, ts);
+  CREATE INDEX events_experiment_ts ON events (experiment, ts);
+  CREATE TABLE events_default PARTITION OF events DEFAULT;
+  INSERT INTO events SELECT * FROM events_unpartitioned;
+  DROP TABLE events_unpartitioned;
+  CREATE TABLE event_retention (
+    only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+    dropped_before BIGINT NOT NULL
+  );
+  `,
 ];

@@ -114,6 +114,11 @@ export class SqliteEventStore implements EventStore {
     return (rows as { experiment: string }[]).map((r) => r.experiment);
   }
 
+  /** SQLite keeps every event (no retention). */
+  async droppedBefore(): Promise<number | null> {
+    return null;
+  }
+
   async rebuild(experiment: string, check: StoredEventCheck): Promise<RebuildResult> {
     this.ingestStatements ??= new SqliteIngest(this.db);
     const statements = this.ingestStatements;

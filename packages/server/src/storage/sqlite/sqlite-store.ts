@@ -30,6 +30,10 @@ export class SqliteStore implements Store {
     migrateSqlite(this.db);
   }
 
+  async maintain(): Promise<{ created: string[]; dropped: string[]; moved: number }> {
+    return { created: [], dropped: [], moved: 0 };
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }
