@@ -4,9 +4,9 @@
 // which autocannon counts as a success) and every id is new; after each run the stored rows are
 // counted, so a figure made of refusals or duplicates cannot pass. The load generator and the server
 // run on different cores where there are two (taskset). Writes bench/results/server-load-<date>.json.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -16,12 +16,12 @@ import {
   startPostgres,
   type TestPostgres,
 } from '../packages/server/test/support/postgres.js';
-import { BatchMaker, BENCH_EXPERIMENT } from './event-batches.js';
+import { BatchMaker } from './event-batches.js';
 import { treeCpuMs } from './process-cpu.js';
 import type { ServerLoadRow as Row } from './server.js';
+import { coreLayout, BENCH_KEY as KEY, pinSelf, startServer, stopServer } from './server-process.js';
 
 const root = join(import.meta.dirname, '..');
-const KEY = 'pk_bench';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 // The issue's figures were taken with 8 connections.
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -30,66 +30,17 @@ const BATCHES = (process.env.BENCH_BATCHES ?? '1,50').split(',').map(Number);
 const ID_ORDER = process.env.BENCH_ID_ORDER === 'random' ? 'random' : 'time';
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 
-/** Cores for the load generator and for the server (and its database); none when pinning is not possible. */
-function coreLayout(): { client: string; server: string } | undefined {
-  if (process.env.BENCH_NO_PIN) return undefined;
-  if (availableParallelism() < 2 || spawnSync('taskset', ['--version']).status !== 0) return undefined;
-  return { client: process.env.BENCH_CLIENT_CPUS ?? '0', server: process.env.BENCH_SERVER_CPUS ?? '1' };
-}
-
 const layout = coreLayout();
 // autocannon runs in this process: every thread of it moves to the client core.
-if (layout) execFileSync('taskset', ['-a', '-cp', layout.client, String(process.pid)], { stdio: 'ignore' });
+if (layout) pinSelf(layout.client);
 const pin = layout ? ['taskset', '-c', layout.server] : [];
-
-async function startServer(
-  dbDir: string,
-  databaseUrl?: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const experiments = join(dbDir, 'experiments.json');
-  await writeFile(experiments, JSON.stringify([BENCH_EXPERIMENT]));
-  // BENCH_SERVER_PROFILE=dir writes a V8 CPU profile of the server there when it stops.
-  const profile = process.env.BENCH_SERVER_PROFILE;
-  const argv = [
-    process.execPath,
-    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
-    '--conditions=source',
-    '--import',
-    'tsx',
-    join(root, 'packages/server/src/cli.ts'),
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--db',
-    join(dbDir, 'bench.db'),
-    '--experiments',
-    experiments,
-    '--policy-interval',
-    '0',
-  ];
-  const [command, ...args] = [...pin, ...argv] as [string, ...string[]];
-  const child = spawn(command, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      WRITE_KEYS: KEY,
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      LOG_LEVEL: 'error',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve({ url: match[1] as string, child });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
-  });
-}
+// BENCH_SERVER_PROFILE=dir writes a V8 CPU profile of the server there when it stops.
+const serverOptions = (dbDir: string, databaseUrl?: string) => ({
+  dbDir,
+  ...(databaseUrl ? { databaseUrl } : {}),
+  ...(layout ? { cpus: layout.server } : {}),
+  ...(process.env.BENCH_SERVER_PROFILE ? { profileDir: process.env.BENCH_SERVER_PROFILE } : {}),
+});
 
 /** CPU ms so far of the processes whose work a row is: the server, and Postgres when it is the store. */
 type CpuOf = () => Promise<{ total: number; database?: number } | undefined>;
@@ -149,16 +100,9 @@ async function loadRows(
   return rows;
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 async function sqliteRows(): Promise<Row[]> {
   const dbDir = await mkdtemp(join(tmpdir(), 'ew-bench-'));
-  const server = await startServer(dbDir);
+  const server = await startServer(serverOptions(dbDir));
   // A second connection of its own: WAL lets it read while the server writes.
   const db = new Database(join(dbDir, 'bench.db'), { readonly: true });
   try {
@@ -193,7 +137,7 @@ async function postgresRows(): Promise<Row[] | string> {
   const client = new pg.Client({ connectionString: cluster.url });
   let server: { child: ChildProcess; url: string } | undefined;
   try {
-    server = await startServer(dbDir, cluster.url);
+    server = await startServer(serverOptions(dbDir, cluster.url));
     await client.connect();
     const countEvents = async () =>
       Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM events')).rows[0]?.n ?? 0);

@@ -304,4 +304,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     dropped_before BIGINT NOT NULL
   );
   `,
+  // Rate-limit windows need no durability: unlogged, a hit writes no WAL and waits on no fsync (a
+  // crash empties the table, which only restarts everyone's current window).
+  `
+  ALTER TABLE rate_limits SET UNLOGGED;
+  `,
 ];
