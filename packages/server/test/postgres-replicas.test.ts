@@ -150,6 +150,17 @@ describe.skipIf(!pg)('two server processes on one PostgreSQL', () => {
     } finally {
       await store.close();
     }
+    // The windows are unlogged: a hit writes no WAL and waits on no fsync.
+    const client = new pgClient.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ p: string }>(
+        "SELECT relpersistence AS p FROM pg_class WHERE relname = 'rate_limits'",
+      );
+      expect(rows).toEqual([{ p: 'u' }]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('runs an experiment’s policy on one replica at a time: the lease holder computes, the others skip', async () => {
