@@ -173,6 +173,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   const metrics = new ServerMetrics();
   installRequestMetrics(app, metrics);
+  metrics.watchIngestQueue(store.events.commits);
+  store.events.commits.observe((group) => {
+    metrics.commitEvents.observe(group.events);
+    metrics.commitDuration.observe({ store: store.kind }, group.seconds);
+  });
   const fileManifest = options.modelsRoot ? await readFileManifest(options.modelsRoot) : undefined;
   const predictor = new OnnxPredictor(new ModelSource(store, fileManifest, options.modelsRoot), {
     sessions: 8,

@@ -68,7 +68,7 @@ describe('POST /v1/events', () => {
     expect((await post({ events })).json()).toEqual({ accepted: 2, duplicates: 0 });
     expect((await post({ events })).json()).toEqual({ accepted: 0, duplicates: 2 });
     expect((await app.edgewise.store.events.aggregates('exp'))[0]?.exposures).toBe(2);
-    expect(app.edgewise.metrics.duplicatesDropped.get()).toBe(2);
+    expect((await app.edgewise.metrics.duplicatesDropped.get()).values[0]?.value).toBe(2);
   });
 
   it('takes the write key from x-edgewise-key, or ?key= with a text/plain beacon body', async () => {

@@ -27,6 +27,43 @@ describe('GroupCommit', () => {
     ]);
   });
 
+  it('shows its queue while a commit runs, and reports each committed group (not a failed one)', async () => {
+    let finish: () => void = () => {};
+    let fail = false;
+    const groups = new GroupCommit(async (batches) => {
+      if (fail) throw new Error('disk full');
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      return batches.map((b) => b.length);
+    });
+    const seen: { batches: number; events: number }[] = [];
+    groups.observe(({ batches, events, seconds }) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      seen.push({ batches, events });
+    });
+    const first = groups.submit(batch(2));
+    await new Promise((r) => setImmediate(r));
+    // The first group is being written; two batches wait for the next.
+    const waiting = [groups.submit(batch(3)), groups.submit(batch(4))];
+    expect(groups.queued()).toEqual({ batches: 2, events: 7 });
+    finish();
+    await first;
+    // The next group starts on a later turn of the event loop.
+    for (let turn = 0; turn < 5 && groups.queued().batches > 0; turn++)
+      await new Promise((r) => setImmediate(r));
+    expect(groups.queued()).toEqual({ batches: 0, events: 0 });
+    finish();
+    await Promise.all(waiting);
+    expect(seen).toEqual([
+      { batches: 1, events: 2 },
+      { batches: 2, events: 7 },
+    ]);
+    fail = true;
+    await expect(groups.submit(batch(1))).rejects.toThrow('disk full');
+    expect(seen).toHaveLength(2);
+  });
+
   it('answers no batch before the commit that holds it has finished', async () => {
     const order: string[] = [];
     let finish: () => void = () => {};

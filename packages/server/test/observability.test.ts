@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { wireEvent } from './support/events.js';
@@ -16,9 +17,42 @@ describe('observability and hardening', () => {
     expect(text).toContain('edgewise_events_duplicates_dropped_total 2');
     expect(text).toContain('edgewise_http_requests_total{method="POST",route="/v1/events",status="200"} 2');
     expect(text).toMatch(
-      /edgewise_http_request_duration_seconds_bucket\{method="POST",route="\/v1\/events",le="\+Inf"\} 2/,
+      /edgewise_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/events"\} 2/,
     );
     await app.close();
+  });
+
+  it('passes promtool check metrics, with Node process metrics and the ingest series beside ours', async () => {
+    const promtool = spawnSync('promtool', ['--version']);
+    if (promtool.status !== 0) {
+      // CI installs it (.ci/run); a machine without it is told what to install, not passed silently.
+      throw new Error('promtool is missing: apt-get install prometheus');
+    }
+    const app = await eventServer();
+    await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: writeHeaders,
+      payload: { events: [wireEvent(), wireEvent(), wireEvent()] },
+    });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    await app.close();
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    for (const series of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds_count',
+      'edgewise_event_batch_size_bucket{le="5"} 1',
+      'edgewise_ingest_commit_events_count 1',
+      'edgewise_ingest_commit_duration_seconds_count{store="sqlite"} 1',
+      'edgewise_ingest_queue_batches 0',
+      'edgewise_ingest_queue_events 0',
+    ])
+      expect(text).toContain(series);
   });
 
   it('is ready while the database answers, and not once shutdown begins', async () => {

@@ -79,6 +79,7 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
       options.metrics.eventsIngested.inc({}, result.accepted);
       options.metrics.duplicatesDropped.inc({}, result.duplicates);
       options.metrics.batches.inc();
+      options.metrics.batchSize.observe(wire.length);
       if (options.guardrails && result.accepted > 0) {
         const touched = new Set(events.map((e) => e.experiment));
         await options.guardrails.afterBatch([...touched].map((key) => experiments.get(key)!));

@@ -42,6 +42,6 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
   });
 
   app.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+    reply.header('content-type', metrics.contentType).send(await metrics.render()),
   );
 }

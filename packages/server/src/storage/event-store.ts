@@ -1,4 +1,5 @@
 import type { DecisionOutcome } from './decision-log.js';
+import type { IngestCommits } from './group-commit.js';
 import type {
   ArmAggregate,
   EventRecord,
@@ -59,6 +60,8 @@ export interface EventStore {
    * The same transaction folds them into the per-user and per-decision rows (`fold-events.ts`).
    */
   ingest(events: EventRecord[]): Promise<IngestResult>;
+  /** The group commit behind `ingest`: its queue and its commits, for /metrics. */
+  readonly commits: IngestCommits;
   /** Per-arm counters (events, users, decisions), sorted by arm. */
   aggregates(experiment: string): Promise<ArmAggregate[]>;
   /** Rewards outside any arm: of users never exposed, of decisions never logged. Zeros if none. */

@@ -9,6 +9,20 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** One committed group, as metrics see it. */
+export interface CommittedGroup {
+  batches: number;
+  events: number;
+  seconds: number;
+}
+
+/** What ingest's group commit shows of itself: its queue, and each group it commits. */
+export interface IngestCommits {
+  queued(): { batches: number; events: number };
+  /** `observer` is called after each group that commits (not one that fails). One observer. */
+  observe(observer: (group: CommittedGroup) => void): void;
+}
+
 /** Past this many events a group is cut, so one transaction (and the replies waiting on it) stays short. */
 const MAX_GROUP_EVENTS = 5_000;
 
@@ -20,17 +34,28 @@ const MAX_GROUP_EVENTS = 5_000;
  * their locks. If a group fails it was rolled back whole, and each of its batches is committed on
  * its own, so a bad batch fails alone and the others are stored (once: nothing of the group stayed).
  */
-export class GroupCommit {
+export class GroupCommit implements IngestCommits {
   private readonly queue: Pending[] = [];
+  private queuedEvents = 0;
   private busy = false;
+  private observer: ((group: CommittedGroup) => void) | undefined;
 
   constructor(private readonly commit: CommitGroup) {}
 
   submit(events: EventRecord[]): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
+      this.queuedEvents += events.length;
       this.schedule();
     });
+  }
+
+  queued(): { batches: number; events: number } {
+    return { batches: this.queue.length, events: this.queuedEvents };
+  }
+
+  observe(observer: (group: CommittedGroup) => void): void {
+    this.observer = observer;
   }
 
   // setImmediate, not a microtask: the batches whose requests are already readable join this group.
@@ -49,6 +74,7 @@ export class GroupCommit {
     )
       size += this.queue[n++]?.events.length ?? 0;
     const group = this.queue.splice(0, n);
+    this.queuedEvents -= size;
     try {
       await this.commitGroup(group);
     } finally {
@@ -59,6 +85,7 @@ export class GroupCommit {
 
   private async commitGroup(group: Pending[]): Promise<void> {
     let accepted: number[];
+    const started = performance.now();
     try {
       accepted = await this.commit(group.map((p) => p.events));
     } catch (error) {
@@ -69,6 +96,11 @@ export class GroupCommit {
       for (const p of group) await this.commitGroup([p]);
       return;
     }
+    this.observer?.({
+      batches: group.length,
+      events: group.reduce((sum, p) => sum + p.events.length, 0),
+      seconds: (performance.now() - started) / 1000,
+    });
     group.forEach((p, i) => {
       const n = accepted[i] ?? 0;
       p.resolve({ accepted: n, duplicates: p.events.length - n });

@@ -15,7 +15,7 @@ import {
   type StoredEventCheck,
   sortPage,
 } from '../event-store.js';
-import { GroupCommit } from '../group-commit.js';
+import { GroupCommit, type IngestCommits } from '../group-commit.js';
 import { checkBucket } from '../minute-rollups.js';
 import type {
   ArmAggregate,
@@ -41,11 +41,14 @@ export class PostgresEventStore implements EventStore {
    * Batches that arrive while a group is being written share the next transaction: four round trips
    * (BEGIN, two statements, COMMIT) and one WAL flush acknowledge all of them.
    */
+  readonly commits: IngestCommits;
   private readonly groups = new GroupCommit((batches) =>
     transaction(this.pool, (client) => insertGroup(client, batches)),
   );
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    this.commits = this.groups;
+  }
 
   ingest(events: EventRecord[]): Promise<IngestResult> {
     return this.groups.submit(events);

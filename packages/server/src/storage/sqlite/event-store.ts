@@ -14,7 +14,7 @@ import {
   type StoredEventCheck,
   sortPage,
 } from '../event-store.js';
-import { GroupCommit } from '../group-commit.js';
+import { GroupCommit, type IngestCommits } from '../group-commit.js';
 import { checkBucket } from '../minute-rollups.js';
 import type {
   ArmAggregate,
@@ -52,6 +52,7 @@ export class SqliteEventStore implements EventStore {
   private ingestStatements?: SqliteIngest;
   private readStatements?: ReturnType<typeof prepareReads>;
   /** Batches that arrive while the event loop is busy share one transaction, so one fsync acknowledges all. */
+  readonly commits: IngestCommits;
   private readonly groups = new GroupCommit((batches) => {
     // Prepared lazily: the tables exist only once the store is migrated.
     this.ingestStatements ??= new SqliteIngest(this.db);
@@ -59,7 +60,9 @@ export class SqliteEventStore implements EventStore {
     return immediate(this.db, () => statements.insertGroup(batches));
   });
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    this.commits = this.groups;
+  }
 
   ingest(events: EventRecord[]): Promise<IngestResult> {
     return this.groups.submit(events);
