@@ -103,5 +103,25 @@ export type {
   ZTestResult,
 } from './results.js';
 export { experimentResultsSchema } from './results.js';
+export {
+  checkModelSummary,
+  emptySummary,
+  type FeatureSummary,
+  MAX_SUMMARY_CLASSES,
+  MAX_SUMMARY_ENTRIES,
+  MIN_SUMMARY_PREDICTIONS,
+  type ModelSummary,
+  mergeSummaries,
+  type OutputSummary,
+} from './sketch/model-summary.js';
+export { checkMoments, Moments, type MomentsJson } from './sketch/moments.js';
+export {
+  checkValueSketch,
+  MAX_BUCKETS,
+  MIN_MAGNITUDE,
+  RELATIVE_ACCURACY,
+  ValueSketch,
+  type ValueSketchJson,
+} from './sketch/value-sketch.js';
 export { type TensorJson, tensorJsonSchema } from './tensor-json.js';
 export { specVersion } from './version.js';

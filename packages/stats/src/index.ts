@@ -31,6 +31,10 @@ export {
   expectedLoss,
   probabilityToBeatControl,
 } from './bayesian/beta-binomial.js';
+// Drift between distributions (model monitoring)
+export { ksStatistic, wassersteinDistance } from './drift/distribution-distance.js';
+export { binWeights, PSI_FLOOR, psi, psiByQuantiles, quantileEdges } from './drift/psi.js';
+export type { WeightedSample } from './drift/weighted-sample.js';
 export { isStatsError, StatsError, type StatsErrorCode } from './errors.js';
 export { benjaminiHochberg, holm } from './frequentist/multiple-comparisons.js';
 export {
