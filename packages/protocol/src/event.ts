@@ -1,5 +1,6 @@
 import { textSchema, UUID_PATTERN } from './common.js';
 import { DEVICE_CLASSES, type DeviceClass } from './device-class.js';
+import type { ModelSummary } from './sketch/model-summary.js';
 
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Timestamps outside 2000–2100 are clock bugs (an unset clock, seconds for ms), not events. */
@@ -23,14 +24,23 @@ export const EVENT_TEXT_LIMITS = {
  */
 export const HEALTH_EVENT_TYPES = ['load', 'fallback', 'crash', 'device-lost', 'integrity', 'error'] as const;
 export type HealthEventType = (typeof HEALTH_EVENT_TYPES)[number];
-export const EVENT_TYPES = ['exposure', 'prediction', 'reward', 'ineligible', ...HEALTH_EVENT_TYPES] as const;
+export const EVENT_TYPES = [
+  'exposure',
+  'prediction',
+  'reward',
+  'ineligible',
+  ...HEALTH_EVENT_TYPES,
+  'summary',
+] as const;
 
 /**
  * `exposure`: a decision — the user was assigned an arm and runs it (its id is the decision's id).
  * `prediction` and `reward`: what followed a decision (`exposureId` names it). `ineligible`: the user
  * was assigned an arm this device cannot run; they run control instead and are not exposed.
+ * `summary`: sketches of what the arm's model saw and answered over many predictions (`summary`),
+ * never the inputs themselves; the collector compares them with the version's baseline (drift).
  */
-export type EventType = 'exposure' | 'prediction' | 'reward' | 'ineligible' | HealthEventType;
+export type EventType = 'exposure' | 'prediction' | 'reward' | 'ineligible' | HealthEventType | 'summary';
 
 /**
  * One event as the collector receives it. `id` is the idempotency key: a retry with the same id is
@@ -70,6 +80,8 @@ export interface EdgewiseEvent {
   sampleRate?: number;
   /** The device class (device-class.ts) of a contextual experiment's events; nothing finer is ever sent. */
   context?: DeviceClass;
+  /** Required on `summary`: at least MIN_SUMMARY_PREDICTIONS predictions' sketches (model-summary.ts). */
+  summary?: ModelSummary;
 }
 
 export interface EventBatch {
@@ -105,6 +117,8 @@ export const eventSchema = {
     code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
     sampleRate: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     context: { type: 'string', enum: DEVICE_CLASSES },
+    // Its contents are checked by checkModelSummary (nested sketches are more than a schema says well).
+    summary: { type: 'object' },
   },
   allOf: [
     {
@@ -126,6 +140,11 @@ export const eventSchema = {
       if: { properties: { type: { const: 'load' } } },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
       then: { required: ['latencyMs'] },
+    },
+    {
+      if: { properties: { type: { const: 'summary' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+      then: { required: ['summary'] },
     },
   ],
 } as const;

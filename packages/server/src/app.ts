@@ -25,6 +25,7 @@ import { logSerializers, REDACT_PATHS } from './http/log-redaction.js';
 import { sharedRateLimitStore } from './http/shared-rate-limit.js';
 import { serveModels, serveStatic } from './http/static-files.js';
 import { addIsolationHeaders } from './isolation-headers.js';
+import { driftRoutes } from './monitoring/drift-routes.js';
 import { healthRoutes } from './observability/health-routes.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { installRequestMetrics } from './observability/request-metrics.js';
@@ -271,6 +272,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     fileManifest,
     modelBodyLimitBytes: options.modelBodyLimitBytes ?? 256 * 1024 * 1024,
   });
+  await app.register(driftRoutes, { store, adminToken: options.adminToken, fileManifest });
   await app.register(predictRoutes, { store, predictor, tasks, metrics, writeKeys, rateLimitPerMinute });
   await app.register(dashboardRoutes);
 

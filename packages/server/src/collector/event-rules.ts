@@ -1,3 +1,4 @@
+import { checkModelSummary } from '@edgewise/protocol';
 import type { ExperimentDefinition, ExperimentRecord } from '../storage/records.js';
 import type { WireEvent } from './event-schema.js';
 
@@ -68,7 +69,7 @@ export interface CheckedEvent {
 
 /** The first rule the event breaks as `[field, reason]`, or undefined when it may be stored. */
 export function checkEvent(
-  e: CheckedEvent & Pick<WireEvent, 'policyVersion'>,
+  e: CheckedEvent & Pick<WireEvent, 'policyVersion' | 'type' | 'summary'>,
   ts: number,
   experiments: ReadonlyMap<string, ExperimentRecord>,
   now: number,
@@ -77,6 +78,16 @@ export function checkEvent(
     return ['ts', `ts is more than 30 days before the server's time; events that old are not accepted`];
   if (ts > now + MAX_EVENT_LEAD_MS)
     return ['ts', `ts is more than 1 day after the server's time; check the device clock`];
+  // A summary's sketches are kept apart from the event row (model_summaries), so they are checked
+  // here, on arrival, rather than by the content rules a rebuild re-applies to stored rows.
+  if (e.type === 'summary') {
+    const broken = checkModelSummary(e.summary);
+    if (broken)
+      return [
+        broken[0] ? `summary.${broken[0]}` : 'summary',
+        `summary${broken[0] ? `.${broken[0]}` : ''} ${broken[1]}`,
+      ];
+  }
   return checkContent(e, experiments);
 }
 

@@ -38,5 +38,6 @@ export function toEventRecord(e: WireEvent, index: number): EventRecord | { fiel
     code: e.code ?? null,
     sampleRate: e.sampleRate ?? null,
     context: e.context ?? null,
+    ...(e.summary ? { summary: e.summary } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type {
   ExperimentTotals,
   IngestResult,
   RebuildResult,
+  StoredSummary,
   TimelinePoint,
 } from './records.js';
 
@@ -71,6 +72,8 @@ export interface EventStore {
    * first exposed in each bucket.
    */
   timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]>;
+  /** The summary events of the experiment with ts in [from, to), in time order (drift reports). */
+  summaries(experiment: string, from: number, to: number): Promise<StoredSummary[]>;
   /** Every exposure of the experiment with what followed it, in time order (contextual policies, OPE). */
   decisionLog(experiment: string): Promise<DecisionOutcome[]>;
   count(): Promise<number>;

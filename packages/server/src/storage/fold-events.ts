@@ -129,6 +129,7 @@ const typeOrder: Record<EventRecord['type'], number> = {
   'device-lost': 4,
   integrity: 4,
   error: 4,
+  summary: 4,
 };
 
 /**

@@ -3,6 +3,7 @@ import type {
   EventType,
   ExperimentDefinition,
   ModelFormat,
+  ModelSummary,
   VersionStatus,
 } from '@edgewise/protocol';
 import type { ArmCounters, UnattributedCounters } from './counters.js';
@@ -37,6 +38,8 @@ export interface EventRecord {
   sampleRate: number | null;
   /** A contextual experiment's device class, as the device sent it; null elsewhere. */
   context?: string | null;
+  /** A `summary` event's sketches, as it arrived; kept in model_summaries, not in the event row. */
+  summary?: ModelSummary | null;
 }
 
 /** What `EventStore.rebuild` did to one experiment. */
@@ -171,4 +174,25 @@ export interface TaskRecord {
   owner: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A model version's baseline: the summary drift is measured against, with its own thresholds. */
+export interface BaselineRecord {
+  name: string;
+  version: string;
+  /** '' for the version's base file. */
+  variant: string;
+  summary: ModelSummary;
+  /** Overrides of the drift thresholds for this version (PSI, KS); absent: the defaults. */
+  thresholds?: { psi?: number; ks?: number };
+  createdAt: number;
+}
+
+/** One stored summary event's sketches. */
+export interface StoredSummary {
+  arm: string;
+  modelVersion: string;
+  variant: string | null;
+  ts: number;
+  summary: ModelSummary;
 }

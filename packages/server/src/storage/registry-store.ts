@@ -1,4 +1,4 @@
-import type { ChannelRecord, ModelVersionRecord, VersionStatus } from './records.js';
+import type { BaselineRecord, ChannelRecord, ModelVersionRecord, VersionStatus } from './records.js';
 
 /** Published model versions, their bytes, and the channels that point at them. */
 export interface RegistryStore {
@@ -13,4 +13,7 @@ export interface RegistryStore {
   setStatus(name: string, version: string, status: VersionStatus): Promise<void>;
   setChannel(channel: ChannelRecord): Promise<void>;
   listChannels(): Promise<ChannelRecord[]>;
+  /** Sets (or replaces: a baseline may be recomputed) a version's baseline summary. */
+  putBaseline(baseline: BaselineRecord): Promise<void>;
+  baseline(name: string, version: string, variant: string): Promise<BaselineRecord | undefined>;
 }

@@ -8,6 +8,7 @@ import { healthCountersContract } from './health.js';
 import { rebuildContract, rollupContract } from './rebuild.js';
 import { registryStoreContract } from './registry.js';
 import { stopsContract } from './stops.js';
+import { summariesContract } from './summaries.js';
 import { taskStoreContract } from './tasks.js';
 import { userCountersContract } from './users.js';
 
@@ -33,4 +34,5 @@ export function storeContract(fresh: () => Promise<Store>): void {
   describe('rebuild-aggregates', () => rebuildContract(fresh));
   describe('minute rollups', () => rollupContract(fresh));
   describe('contextual experiments', () => contextualContract(fresh));
+  describe('model summaries and baselines', () => summariesContract(fresh));
 }

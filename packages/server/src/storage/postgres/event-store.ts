@@ -23,6 +23,7 @@ import type {
   ExperimentTotals,
   IngestResult,
   RebuildResult,
+  StoredSummary,
   TimelinePoint,
 } from '../records.js';
 import {
@@ -37,11 +38,11 @@ import { toRecord, transaction } from './database.js';
 import { foldStored, insertGroup } from './ingest.js';
 
 export class PostgresEventStore implements EventStore {
+  readonly commits: IngestCommits;
   /**
    * Batches that arrive while a group is being written share the next transaction: four round trips
    * (BEGIN, two statements, COMMIT) and one WAL flush acknowledge all of them.
    */
-  readonly commits: IngestCommits;
   private readonly groups = new GroupCommit((batches) =>
     transaction(this.pool, (client) => insertGroup(client, batches)),
   );
@@ -99,6 +100,27 @@ export class PostgresEventStore implements EventStore {
     const exposures = await this.pool.query<ExposureRow>(EXPOSURES_SQL(placeholder), [experiment]);
     const followUps = await this.pool.query<FollowUpRow>(FOLLOW_UPS_SQL(placeholder), [experiment]);
     return joinDecisionLog(exposures.rows, followUps.rows);
+  }
+
+  async summaries(experiment: string, from: number, to: number): Promise<StoredSummary[]> {
+    const { rows } = await this.pool.query<{
+      arm: string;
+      model_version: string;
+      variant: string | null;
+      ts: string;
+      summary: StoredSummary['summary'];
+    }>(
+      `SELECT arm, model_version, variant, ts, summary FROM model_summaries
+       WHERE experiment = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`,
+      [experiment, from, to],
+    );
+    return rows.map((r) => ({
+      arm: r.arm,
+      modelVersion: r.model_version,
+      variant: r.variant,
+      ts: Number(r.ts),
+      summary: r.summary,
+    }));
   }
 
   async experimentsWithEvents(): Promise<string[]> {

@@ -180,6 +180,26 @@ export async function insertGroup(
     }));
     const stored = unique.filter((e) => inserted.has(e.id));
     await writeFolded(client, foldEvents(stored, users, decisions, ineligible));
+    const summaries = stored.filter((e) => e.summary);
+    // Only batches with summary events (a few per device a day) pay this round trip.
+    if (summaries.length > 0) {
+      const s = <K extends keyof EventRecord>(k: K) => summaries.map((e) => e[k]);
+      await client.query({
+        name: 'edgewise-ingest-summaries',
+        text: `INSERT INTO model_summaries (id, experiment, arm, model_version, variant, ts, summary)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::jsonb[])
+               ON CONFLICT (id) DO NOTHING`,
+        values: [
+          s('id'),
+          s('experiment'),
+          s('arm'),
+          s('modelVersion'),
+          s('variant'),
+          s('ts'),
+          summaries.map((e) => JSON.stringify(e.summary)),
+        ],
+      });
+    }
   }
   return acceptedPerBatch(batches.length, owner, inserted);
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { readRange, splitChunks } from '../model-chunks.js';
-import type { ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
+import type { BaselineRecord, ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
 import type { RegistryStore } from '../registry-store.js';
 import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
 import { toRecord } from './database.js';
@@ -107,5 +107,43 @@ export class PostgresRegistryStore implements RegistryStore {
       'SELECT name, channel, version FROM channels ORDER BY name, channel',
     );
     return rows;
+  }
+
+  async putBaseline(b: BaselineRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO model_baselines (name, version, variant, summary, thresholds, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (name, version, variant) DO UPDATE SET summary = excluded.summary,
+         thresholds = excluded.thresholds, created_at = excluded.created_at`,
+      [
+        b.name,
+        b.version,
+        b.variant,
+        JSON.stringify(b.summary),
+        b.thresholds ? JSON.stringify(b.thresholds) : null,
+        b.createdAt,
+      ],
+    );
+  }
+
+  async baseline(name: string, version: string, variant: string): Promise<BaselineRecord | undefined> {
+    const { rows } = await this.pool.query<{
+      summary: BaselineRecord['summary'];
+      thresholds: BaselineRecord['thresholds'] | null;
+      created_at: string;
+    }>(
+      'SELECT summary, thresholds, created_at FROM model_baselines WHERE name = $1 AND version = $2 AND variant = $3',
+      [name, version, variant],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          name,
+          version,
+          variant,
+          summary: row.summary,
+          ...(row.thresholds ? { thresholds: row.thresholds } : {}),
+          createdAt: Number(row.created_at),
+        }
+      : undefined;
   }
 }

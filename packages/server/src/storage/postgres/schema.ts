@@ -309,4 +309,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rate_limits SET UNLOGGED;
   `,
+  // Model monitoring: each summary event's sketches (kept apart from the event row, read by the drift
+  // report a day at a time) and each model version's baseline summary, set at publish. `variant` is
+  // '' for a version's base file.
+  `
+  CREATE TABLE model_summaries (
+    id TEXT PRIMARY KEY,
+    experiment TEXT NOT NULL,
+    arm TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    variant TEXT,
+    ts BIGINT NOT NULL,
+    summary JSONB NOT NULL
+  );
+  CREATE INDEX model_summaries_experiment_ts ON model_summaries (experiment, ts);
+  CREATE TABLE model_baselines (
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    summary JSONB NOT NULL,
+    thresholds JSONB,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (name, version, variant)
+  );
+  `,
 ];

@@ -22,6 +22,7 @@ import type {
   ExperimentTotals,
   IngestResult,
   RebuildResult,
+  StoredSummary,
   TimelinePoint,
 } from '../records.js';
 import {
@@ -51,8 +52,8 @@ function prepareReads(db: SqliteDatabase) {
 export class SqliteEventStore implements EventStore {
   private ingestStatements?: SqliteIngest;
   private readStatements?: ReturnType<typeof prepareReads>;
-  /** Batches that arrive while the event loop is busy share one transaction, so one fsync acknowledges all. */
   readonly commits: IngestCommits;
+  /** Batches that arrive while the event loop is busy share one transaction, so one fsync acknowledges all. */
   private readonly groups = new GroupCommit((batches) => {
     // Prepared lazily: the tables exist only once the store is migrated.
     this.ingestStatements ??= new SqliteIngest(this.db);
@@ -110,6 +111,28 @@ export class SqliteEventStore implements EventStore {
     const exposures = this.db.prepare(EXPOSURES_SQL(() => '?')).all(experiment) as ExposureRow[];
     const followUps = this.db.prepare(FOLLOW_UPS_SQL(() => '?')).all(experiment) as FollowUpRow[];
     return joinDecisionLog(exposures, followUps);
+  }
+
+  async summaries(experiment: string, from: number, to: number): Promise<StoredSummary[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT arm, model_version, variant, ts, summary FROM model_summaries
+         WHERE experiment = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
+      )
+      .all(experiment, from, to) as {
+      arm: string;
+      model_version: string;
+      variant: string | null;
+      ts: number;
+      summary: string;
+    }[];
+    return rows.map((r) => ({
+      arm: r.arm,
+      modelVersion: r.model_version,
+      variant: r.variant,
+      ts: r.ts,
+      summary: JSON.parse(r.summary),
+    }));
   }
 
   async experimentsWithEvents(): Promise<string[]> {

@@ -54,6 +54,7 @@ export class SqliteIngest {
   private readonly bumpArms;
   private readonly bumpTotals;
   private readonly bumpRollups;
+  private readonly insertSummaries;
 
   constructor(db: SqliteDatabase) {
     this.insertEvents = new MultiRowInsert(
@@ -99,6 +100,12 @@ export class SqliteIngest {
       1 + TOTAL_KEYS.length,
       `ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 'experiment_totals')}`,
     );
+    this.insertSummaries = new MultiRowInsert(
+      db,
+      'INSERT INTO model_summaries (id, experiment, arm, model_version, variant, ts, summary)',
+      7,
+      'ON CONFLICT (id) DO NOTHING',
+    );
     this.bumpRollups = new MultiRowInsert(
       db,
       'INSERT INTO event_rollups (experiment, minute, arm, exposures, reward_count, reward_sum, reward_sum_sq)',
@@ -142,7 +149,22 @@ export class SqliteIngest {
         )
         .map((r) => r.id),
     );
-    if (inserted.size > 0) this.fold(unique.filter((e) => inserted.has(e.id)));
+    if (inserted.size > 0) {
+      this.fold(unique.filter((e) => inserted.has(e.id)));
+      this.insertSummaries.run(
+        unique
+          .filter((e) => e.summary && inserted.has(e.id))
+          .map((e) => [
+            e.id,
+            e.experiment,
+            e.arm,
+            e.modelVersion,
+            e.variant,
+            e.ts,
+            JSON.stringify(e.summary),
+          ]),
+      );
+    }
     return acceptedPerBatch(batches.length, owner, inserted);
   }
 

@@ -1,5 +1,5 @@
 import { readRange, splitChunks } from '../model-chunks.js';
-import type { ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
+import type { BaselineRecord, ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
 import type { RegistryStore } from '../registry-store.js';
 import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
 import { type SqliteDatabase, toRecord } from './database.js';
@@ -87,5 +87,42 @@ export class SqliteRegistryStore implements RegistryStore {
     return this.db
       .prepare('SELECT name, channel, version FROM channels ORDER BY name, channel')
       .all() as ChannelRecord[];
+  }
+
+  async putBaseline(b: BaselineRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO model_baselines (name, version, variant, summary, thresholds, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name, version, variant) DO UPDATE SET summary = excluded.summary,
+           thresholds = excluded.thresholds, created_at = excluded.created_at`,
+      )
+      .run(
+        b.name,
+        b.version,
+        b.variant,
+        JSON.stringify(b.summary),
+        b.thresholds ? JSON.stringify(b.thresholds) : null,
+        b.createdAt,
+      );
+  }
+
+  async baseline(name: string, version: string, variant: string): Promise<BaselineRecord | undefined> {
+    const row = this.db
+      .prepare(
+        'SELECT summary, thresholds, created_at FROM model_baselines WHERE name = ? AND version = ? AND variant = ?',
+      )
+      .get(name, version, variant) as
+      | { summary: string; thresholds: string | null; created_at: number }
+      | undefined;
+    return row
+      ? {
+          name,
+          version,
+          variant,
+          summary: JSON.parse(row.summary),
+          ...(row.thresholds ? { thresholds: JSON.parse(row.thresholds) } : {}),
+          createdAt: row.created_at,
+        }
+      : undefined;
   }
 }

@@ -276,4 +276,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
          COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) * COALESCE(value, 0) END), 0)
   FROM events WHERE type IN ('exposure', 'reward') GROUP BY 1, 2, 3;
   `,
+  // 8: model monitoring: each summary event's sketches (kept apart from the event row, read by the
+  // drift report a day at a time) and each model version's baseline summary, set at publish.
+  `
+  CREATE TABLE model_summaries (
+    id TEXT PRIMARY KEY,
+    experiment TEXT NOT NULL,
+    arm TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    variant TEXT,
+    ts INTEGER NOT NULL,
+    summary TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX model_summaries_experiment_ts ON model_summaries (experiment, ts);
+  CREATE TABLE model_baselines (
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    thresholds TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (name, version, variant)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,0 +1,182 @@
+// Model monitoring through the HTTP API: devices' summary events are stored apart from the event
+// rows, merged per arm for a day, and compared with the version's baseline.
+import { MIN_SUMMARY_PREDICTIONS, type ModelSummary, Moments, ValueSketch } from '@edgewise/protocol';
+import { createRng, sampleBeta } from '@edgewise/stats';
+import { describe, expect, it } from 'vitest';
+import type { ExperimentDefinition } from '../src/storage/records.js';
+import { wireEvent } from './support/events.js';
+import { adminHeaders, modelsRoot, TEST_NOW, testServer, writeHeaders } from './support/server.js';
+
+const EXPERIMENT: ExperimentDefinition = {
+  key: 'digits',
+  type: 'ab',
+  seed: 3,
+  arms: [
+    { name: 'plain', model: 'mnist', version: '1.0.0', weight: 1 },
+    { name: 'inverted', model: 'mnist', version: '1.0.0', variant: 'int8', weight: 1 },
+  ],
+};
+
+function summaryOf(pixels: readonly number[], classes: number[], predictions = 40): ModelSummary {
+  const sketch = new ValueSketch();
+  const moments = new Moments();
+  for (const x of pixels) {
+    sketch.add(x);
+    moments.add(x);
+  }
+  return {
+    predictions,
+    inputs: { pixels: { moments: moments.toJSON(), sketch: sketch.toJSON() } },
+    outputs: { probabilities: { classes } },
+  };
+}
+
+describe('drift API', () => {
+  const rng = createRng(11);
+  const pixels = (n: number, invert: boolean) =>
+    Array.from({ length: n }, () => {
+      const x = sampleBeta(rng, 0.3, 2);
+      return invert ? 1 - x : x;
+    });
+
+  it('stores summaries, merges a day of them per arm and flags the shifted one against its baseline', async () => {
+    const app = await testServer({ modelsRoot, experiments: [EXPERIMENT] });
+    const baseline = summaryOf(pixels(4000, false), [100, 110, 95, 105, 90, 100, 98, 102, 100, 100], 1000);
+    for (const variant of [undefined, 'int8']) {
+      const res = await app.inject({
+        method: 'PUT',
+        url: '/v1/models/mnist/1.0.0/baseline',
+        headers: adminHeaders,
+        payload: { summary: baseline, ...(variant ? { variant } : {}) },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ name: 'mnist', version: '1.0.0', predictions: 1000 });
+    }
+    const ts = new Date(TEST_NOW - 60_000).toISOString();
+    const summaryEvent = (arm: string, summary: ModelSummary, variant?: string) =>
+      wireEvent({
+        type: 'summary',
+        experiment: 'digits',
+        arm,
+        modelVersion: '1.0.0',
+        ts,
+        summary,
+        ...(variant ? { variant } : {}),
+      });
+    const events = [
+      summaryEvent('plain', summaryOf(pixels(1500, false), [10, 11, 9, 10, 9, 10, 10, 11, 10, 10])),
+      summaryEvent('plain', summaryOf(pixels(1500, false), [9, 10, 10, 11, 10, 9, 10, 10, 11, 10])),
+      summaryEvent('inverted', summaryOf(pixels(1500, true), [2, 80, 2, 2, 2, 2, 2, 2, 2, 4]), 'int8'),
+      summaryEvent('inverted', summaryOf(pixels(1500, true), [1, 85, 2, 2, 2, 1, 2, 2, 1, 2]), 'int8'),
+    ];
+    const posted = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: writeHeaders,
+      payload: { events },
+    });
+    expect(posted.json()).toEqual({ accepted: 4, duplicates: 0 });
+    // A retry changes nothing.
+    await app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
+
+    const drift = await app.inject({ method: 'GET', url: '/v1/experiments/digits/drift?day=2026-11-25' });
+    expect(drift.statusCode).toBe(200);
+    const body = drift.json() as {
+      day: string;
+      arms: {
+        arm: string;
+        summaries: number;
+        livePredictions: number;
+        report: { drifted: boolean; measures: { name: string; drifted: boolean }[] };
+      }[];
+    };
+    expect(body.day).toBe('2026-11-25');
+    const plain = body.arms.find((a) => a.arm === 'plain');
+    const inverted = body.arms.find((a) => a.arm === 'inverted');
+    expect(plain).toMatchObject({ summaries: 2, livePredictions: 80, report: { drifted: false } });
+    expect(inverted).toMatchObject({ summaries: 2, livePredictions: 80, report: { drifted: true } });
+    expect(inverted?.report.measures.filter((m) => m.drifted).map((m) => m.name)).toEqual([
+      'inputs.pixels',
+      'outputs.probabilities.classes',
+    ]);
+    // Another day holds none of them.
+    const other = (
+      await app.inject({ method: 'GET', url: '/v1/experiments/digits/drift?day=2026-11-24' })
+    ).json();
+    expect(other.arms[0]).toMatchObject({ summaries: 0, reason: 'no device summaries that day' });
+    // The summary events counted as events; their sketches are not in the event rows.
+    expect(await app.edgewise.store.events.count()).toBe(4);
+    await app.close();
+  });
+
+  it('refuses a summary under the minimum count and a baseline for a version that does not exist', async () => {
+    const app = await testServer({ modelsRoot, experiments: [EXPERIMENT] });
+    const small = summaryOf([0.1, 0.2], [1, 1], MIN_SUMMARY_PREDICTIONS - 1);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: writeHeaders,
+      payload: {
+        events: [
+          wireEvent({
+            type: 'summary',
+            experiment: 'digits',
+            arm: 'plain',
+            modelVersion: '1.0.0',
+            ts: new Date(TEST_NOW).toISOString(),
+            summary: small,
+          }),
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(207);
+    expect(res.json().rejected[0]).toMatchObject({ field: 'events[0].summary.predictions' });
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: writeHeaders,
+      payload: {
+        events: [
+          wireEvent({
+            type: 'summary',
+            experiment: 'digits',
+            arm: 'plain',
+            modelVersion: '1.0.0',
+            ts: new Date(TEST_NOW).toISOString(),
+          }),
+        ],
+      },
+    });
+    expect(missing.statusCode).toBe(400);
+    const noVersion = await app.inject({
+      method: 'PUT',
+      url: '/v1/models/mnist/9.9.9/baseline',
+      headers: adminHeaders,
+      payload: { summary: summaryOf([0.1], [1]) },
+    });
+    expect(noVersion.statusCode).toBe(404);
+    const notAdmin = await app.inject({
+      method: 'PUT',
+      url: '/v1/models/mnist/1.0.0/baseline',
+      headers: writeHeaders,
+      payload: { summary: summaryOf([0.1], [1]) },
+    });
+    expect(notAdmin.statusCode).toBe(403);
+    const badSketch = summaryOf([0.1], [1]);
+    badSketch.inputs.pixels!.sketch.count = 99;
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/v1/models/mnist/1.0.0/baseline',
+      headers: adminHeaders,
+      payload: { summary: badSketch },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/body.summary.inputs.pixels.sketch.count must equal/);
+    const none = await app.inject({ method: 'GET', url: '/v1/experiments/digits/drift' });
+    expect(none.json().arms[0]).toMatchObject({
+      baseline: false,
+      reason: expect.stringMatching(/no baseline/),
+    });
+    await app.close();
+  });
+});
