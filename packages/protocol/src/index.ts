@@ -115,6 +115,7 @@ export {
   type OutputSummary,
 } from './sketch/model-summary.js';
 export { checkMoments, Moments, type MomentsJson } from './sketch/moments.js';
+export { type MonitorSpec, SummaryBuilder, type SummaryTensor } from './sketch/summary-builder.js';
 export {
   checkValueSketch,
   MAX_BUCKETS,

@@ -188,3 +188,28 @@ describe('model summaries', () => {
     expect(checkModelSummary(broken)?.[0]).toBe('inputs.pixels.moments.m2');
   });
 });
+
+describe('SummaryBuilder', () => {
+  it('counts argmax classes per row, sketches top scores, inputs and raw values, then starts over', async () => {
+    const { SummaryBuilder } = await import('../src/index.js');
+    const b = new SummaryBuilder({ inputs: ['x'], outputs: { probs: 'classes', logits: 'values' } });
+    b.addInputs({ x: { data: new Float32Array([0, 0.5, 1, 0]), dims: [2, 2] } });
+    b.addOutputs(
+      {
+        probs: { data: new Float32Array([0.1, 0.7, 0.2, 0.6, 0.3, 0.1]), dims: [2, 3] },
+        logits: { data: [1, -1], dims: [2] },
+        ignored: { data: [5], dims: [1] },
+      },
+      2,
+    );
+    const s = b.build();
+    expect(s.predictions).toBe(2);
+    expect(s.outputs.probs?.classes).toEqual([1, 1, 0]);
+    expect(ValueSketch.fromJSON(s.outputs.probs?.values as never).quantile(1)).toBeCloseTo(0.7, 6);
+    expect(s.outputs.logits?.values?.count).toBe(2);
+    expect(s.inputs.x?.moments).toEqual({ count: 4, mean: 0.375, m2: expect.closeTo(0.6875, 12) });
+    expect(Object.keys(s.outputs)).toEqual(['probs', 'logits']);
+    b.reset();
+    expect(b.build()).toEqual({ predictions: 0, inputs: {}, outputs: {} });
+  });
+});

@@ -2,6 +2,7 @@ import type { Attributes, DeviceClass } from '@edgewise/protocol';
 import {
   checkAttributes,
   checkConfig,
+  checkMonitor,
   type EdgewiseConfig,
   type EdgewiseNotice,
   type LoadBytesOptions,
@@ -31,7 +32,13 @@ import type { ModelStore } from './models/model-store.js';
 import type { ProgressCallback } from './models/progress.js';
 import type { ModelCacheApi } from './models/store-types.js';
 
-export type { EdgewiseConfig, EdgewiseNotice, LoadBytesOptions, LoadOptions } from './edgewise-config.js';
+export type {
+  EdgewiseConfig,
+  EdgewiseNotice,
+  LoadBytesOptions,
+  LoadOptions,
+  MonitorOptions,
+} from './edgewise-config.js';
 
 type Parts = typeof import('./edgewise-parts.js');
 
@@ -271,6 +278,7 @@ export class Edgewise {
       ...(options.onReward ? { onReward: options.onReward } : {}),
       ...(options.onPrediction ? { onPrediction: options.onPrediction } : {}),
       ...(options.onPredictError ? { onPredictError: options.onPredictError } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
       onDispose: () => {
         this.#models.delete(id);
         this.#health.delete(id);
@@ -341,8 +349,21 @@ export class Edgewise {
         { backends: options.backends, remote: true, onProgress: options.onProgress, ...hooks },
       );
     const key = options.experiment;
-    if (!key) return open(undefined);
-    const loadArm = async () => this.#parts.loadInExperiment({ ...(await this.#experiment(key)), open });
+    if (!key) {
+      if (options.monitor)
+        throw new EdgewiseError(
+          'CONFIG',
+          `monitor needs an experiment: summaries are sent for the arm a model runs (load "${name}" with { experiment })`,
+        );
+      return open(undefined);
+    }
+    const monitor = options.monitor ? checkMonitor(options.monitor) : undefined;
+    const loadArm = async () =>
+      this.#parts.loadInExperiment({
+        ...(await this.#experiment(key)),
+        open,
+        ...(monitor ? { monitor } : {}),
+      });
     const model = await loadArm();
     this.#refresh?.track(model, key, loadArm);
     return model;

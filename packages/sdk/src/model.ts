@@ -63,7 +63,17 @@ export interface ModelParts {
   /** A predict call that reached the runtime failed (input validation failures do not count). */
   onPredictError?: (error: unknown) => void;
   onReward?: (value: number) => Promise<void>;
+  /** Sees each call's inputs (before the runtime may take them) and outputs: model monitoring. */
+  observer?: PredictionObserver;
   onDispose: () => void;
+}
+
+/** What model monitoring reads of each prediction; it never changes the tensors. */
+export interface PredictionObserver {
+  inputs(feeds: Readonly<Record<string, Tensor>>): void;
+  outputs(outputs: Readonly<Record<string, Tensor>>, items: number): void;
+  /** The model is going away: send what was summarized. */
+  close(): void;
 }
 
 /** A model loaded on one backend. `predict` validates inputs before anything reaches the runtime. */
@@ -183,6 +193,7 @@ export class Model {
     this.#signature = next.#signature;
     next.#disposed = true;
     this.#cache?.clear();
+    old.observer?.close();
     old.onDispose();
     await old.host.dispose(old.id).catch(() => undefined);
   }
@@ -206,6 +217,8 @@ export class Model {
   async predict(inputs: NamedInputs, options: PredictOptions = {}): Promise<NamedOutputs> {
     this.#check();
     const feeds = this.#signature.check(inputs);
+    const observer = this.#parts.observer;
+    if (observer) return this.#observed(observer, feeds, options.transfer === true);
     // No await before the run starts: the worker host posts the inputs now, so the caller may reuse
     // its arrays as soon as this returns, and the copy (without `transfer`) is the structured clone's.
     if (!this.#cache) return this.#run(feeds, options.transfer === true);
@@ -216,6 +229,18 @@ export class Model {
     if (hit) return hit;
     const outputs = await this.#run(own, true);
     this.#cache.set(key, outputs);
+    return outputs;
+  }
+
+  /** A monitored predict: inputs summarized before the runtime may take them, outputs after (no cache). */
+  async #observed(
+    observer: PredictionObserver,
+    feeds: Record<string, Tensor>,
+    handOver: boolean,
+  ): Promise<NamedOutputs> {
+    observer.inputs(feeds);
+    const outputs = await this.#run(feeds, handOver);
+    observer.outputs(outputs, 1);
     return outputs;
   }
 
@@ -240,11 +265,17 @@ export class Model {
           : error;
       }
     });
+    const observer = this.#parts.observer;
+    if (observer) for (const feeds of validated) observer.inputs(feeds);
     if (!signature.stackable) {
-      return this.#timed((parts) => parts.host.runMany(parts.id, validated), items.length);
+      const outputs = await this.#timed((parts) => parts.host.runMany(parts.id, validated), items.length);
+      if (observer) for (const o of outputs) observer.outputs(o, 1);
+      return outputs;
     }
     const { feeds, rows } = concatRows(validated);
-    return splitRows(await this.#run(feeds, true), rows);
+    const stacked = await this.#run(feeds, true);
+    observer?.outputs(stacked, items.length);
+    return splitRows(stacked, rows);
   }
 
   /** Sends a reward for this user's last exposure to the experiment this model was loaded for. */
@@ -265,6 +296,7 @@ export class Model {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#cache?.clear();
+    this.#parts.observer?.close();
     this.#parts.onDispose();
     await this.#parts.host.dispose(this.#parts.id);
   }

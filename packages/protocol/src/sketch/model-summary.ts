@@ -1,4 +1,5 @@
 import { checkMoments, Moments, type MomentsJson } from './moments.js';
+import { MAX_SUMMARY_CLASSES, MAX_SUMMARY_ENTRIES, MIN_SUMMARY_PREDICTIONS } from './summary-limits.js';
 import { checkValueSketch, ValueSketch, type ValueSketchJson } from './value-sketch.js';
 
 /**
@@ -25,15 +26,7 @@ export interface ModelSummary {
   outputs: Record<string, OutputSummary>;
 }
 
-/**
- * Fewest predictions a summary may hold: a sketch of fewer says too much about too few inputs (one
- * user's handful of predictions could be read back). The SDK waits for this many, the collector
- * refuses fewer.
- */
-export const MIN_SUMMARY_PREDICTIONS = 20;
-/** Most classes a class histogram may have, and most features or outputs a summary may name. */
-export const MAX_SUMMARY_CLASSES = 1000;
-export const MAX_SUMMARY_ENTRIES = 64;
+export { MAX_SUMMARY_CLASSES, MAX_SUMMARY_ENTRIES, MIN_SUMMARY_PREDICTIONS } from './summary-limits.js';
 
 export const emptySummary = (): ModelSummary => ({ predictions: 0, inputs: {}, outputs: {} });
 

@@ -1,4 +1,4 @@
-import { DEVICE_CLASSES, isDeviceClass } from '@edgewise/protocol';
+import { checkModelSummary, DEVICE_CLASSES, isDeviceClass } from '@edgewise/protocol';
 import { EdgewiseError } from '../errors.js';
 
 // Hand-written rather than compiled from @edgewise/protocol's eventSchema, to keep Ajv and the
@@ -18,6 +18,7 @@ const TYPES = new Set([
   'device-lost',
   'integrity',
   'error',
+  'summary',
 ]);
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const MIN_TS = Date.UTC(2000, 0, 1);
@@ -112,6 +113,10 @@ export function checkEvent(value: unknown): void {
   const rate = e.sampleRate;
   if (rate !== undefined && !(typeof rate === 'number' && rate > 0 && rate <= 1))
     invalid('sampleRate', `must be in (0, 1], got ${String(rate)}`);
+  if (e.type === 'summary' || e.summary !== undefined) {
+    const broken = checkModelSummary(e.summary);
+    if (broken) invalid(`summary${broken[0] ? `.${broken[0]}` : ''}`, broken[1]);
+  }
   if (e.context !== undefined && !isDeviceClass(e.context))
     invalid(
       'context',

@@ -1,3 +1,4 @@
+import type { ModelSummary } from '@edgewise/protocol';
 import type { ExposureContext } from '../experiments/exposure-log.js';
 import { checkEvent } from './check-event.js';
 import { eventId } from './event-id.js';
@@ -29,6 +30,7 @@ export function createEvent(fields: NewEvent): EdgewiseEvent {
   if (fields.reason !== undefined) event.reason = fields.reason;
   if (fields.code !== undefined) event.code = fields.code;
   if (fields.context !== undefined) event.context = fields.context;
+  if (fields.summary !== undefined) event.summary = fields.summary;
   if (fields.sampleRate !== undefined && fields.sampleRate < 1) event.sampleRate = fields.sampleRate;
   checkEvent(event);
   return event;
@@ -72,6 +74,11 @@ export function rewardEvent(ctx: ExposureContext, value: number): EdgewiseEvent 
  */
 export function ineligibleEvent(ctx: Omit<ExposureContext, 'exposureId'>, reason: string): EdgewiseEvent {
   return createEvent({ ...fromContext(ctx), type: 'ineligible', reason: reason.slice(0, 512) });
+}
+
+/** What the arm's model saw and answered over many predictions, as sketches (never the inputs). */
+export function summaryEvent(ctx: ExposureContext, summary: ModelSummary): EdgewiseEvent {
+  return createEvent({ ...following(ctx), type: 'summary', summary });
 }
 
 /** A prediction made under an exposure, with how long it took; `sampleRate` < 1 when sampled. */

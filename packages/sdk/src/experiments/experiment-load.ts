@@ -1,4 +1,5 @@
 import type { DeviceClass } from '@edgewise/protocol';
+import type { MonitorOptions } from '../edgewise-config.js';
 import { isEdgewiseError } from '../errors.js';
 import {
   exposureEvent,
@@ -7,10 +8,12 @@ import {
   ineligibleEvent,
   predictionEvent,
   rewardEvent,
+  summaryEvent,
 } from '../events/create-event.js';
 import type { EventQueue } from '../events/event-queue.js';
 import type { HealthEventType } from '../events/event-types.js';
-import type { Model } from '../model.js';
+import type { Model, PredictionObserver } from '../model.js';
+import { summaryObserver } from '../monitoring/summary-observer.js';
 import { controlArm } from './assign-arm.js';
 import { checkRewardValue } from './experiment-config.js';
 import type { Assignment, Attributes, ExperimentConfig, Holdout } from './experiment-types.js';
@@ -26,6 +29,8 @@ export interface ModelHooks {
   onPredictError?: (error: unknown) => void;
   /** Health the facade sees for this model: fallbacks, worker crashes, a lost GPU. */
   onHealth?: (type: HealthEventType, details: HealthDetails) => void;
+  /** Model monitoring: reads each prediction's inputs and outputs into summaries. */
+  observer?: PredictionObserver;
 }
 
 export interface ExperimentLoad {
@@ -49,6 +54,8 @@ export interface ExperimentLoad {
   predictionSampleRate?: number;
   /** Source of randomness for sampling (tests pin it). Default Math.random. */
   random?: () => number;
+  /** Summaries of the arm's predictions to send (checked; `every` filled in). */
+  monitor?: MonitorOptions;
 }
 
 /** Failures of this device, not of the model or the request: its user cannot run that arm here. */
@@ -107,6 +114,13 @@ export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
       },
       onPredictError: (error) => report('error', errorDetails(error)),
       onHealth: report,
+      ...(x.monitor
+        ? {
+            observer: summaryObserver(x.monitor, (summary) => {
+              if (decision) void x.queue?.enqueue(summaryEvent(decision, summary)).catch(() => undefined);
+            }),
+          }
+        : {}),
     });
   } catch (error) {
     if (isEdgewiseError(error) && error.code === 'INTEGRITY') report('integrity', errorDetails(error));
