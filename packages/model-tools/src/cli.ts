@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { baselineCommand, baselineUsage } from './commands/baseline.js';
 import { batchCommand, batchUsage } from './commands/batch.js';
 import { inspectCommand, inspectUsage } from './commands/inspect.js';
 import { pruneCommand, pruneUsage } from './commands/prune.js';
@@ -12,6 +13,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   inspect: { run: inspectCommand, usage: inspectUsage },
   publish: { run: publishCommand, usage: publishUsage },
   batch: { run: batchCommand, usage: batchUsage },
+  baseline: { run: baselineCommand, usage: baselineUsage },
 };
 
 function usage(): string {

@@ -7,6 +7,7 @@ export { ModelToolsError } from './errors.js';
 export * from './onnx/index.js';
 export * from './prune/index.js';
 export { describeArtifact, sha256Hex } from './publish/artifact.js';
+export { computeBaseline, putBaseline } from './publish/baseline.js';
 export { addToManifest, emptyManifest, type PublishEntry, parseManifest } from './publish/manifest-update.js';
 export * from './quantize/index.js';
 export {

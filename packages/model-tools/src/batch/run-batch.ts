@@ -2,6 +2,7 @@ import { ModelToolsError } from '../errors.js';
 import { defaultOnnxRuntime, type OnnxRuntime } from '../runtime/onnx-runtime.js';
 
 export interface BatchResult {
+  inputName: string;
   outputName: string;
   /** Per input row, the model's output row. */
   outputs: Float32Array[];
@@ -94,6 +95,7 @@ export async function runBatch(
     }
     const { name, version, reason } = runtime;
     return {
+      inputName,
       outputName,
       outputs,
       seconds: (performance.now() - started) / 1000,

@@ -5,12 +5,13 @@ import { ModelToolsError } from '../errors.js';
 import { describeArtifact, sha256Hex } from '../publish/artifact.js';
 import { addToManifest, emptyManifest, parseManifest } from '../publish/manifest-update.js';
 import { parseCommandArgs } from './args.js';
+import { BASELINE_OPTIONS, runBaseline } from './baseline.js';
 import { inspectModel } from './inspect.js';
 import { readInput, sniffFormat } from './read-model.js';
 
 export const publishUsage =
   'publish <model> --name N --version V [--quantization Q] [--status candidate|approved|retired] ' +
-  '[--channel stable]... [--metric accuracy=0.97]... [--labels a,b,c] (--manifest models/manifest.json [--url URL] | --server URL --token T)';
+  '[--channel stable]... [--metric accuracy=0.97]... [--labels a,b,c] (--manifest models/manifest.json [--url URL] | --server URL --token T [--baseline data.csv [--variant V] [--output-kind classes|values]])';
 
 const QUANTIZATIONS: Quantization[] = [
   'fp32',
@@ -53,6 +54,8 @@ export async function publishCommand(argv: string[]): Promise<void> {
       url: { type: 'string' },
       server: { type: 'string' },
       token: { type: 'string' },
+      baseline: { type: 'string' },
+      ...BASELINE_OPTIONS,
     },
     ['model'],
   );
@@ -99,7 +102,23 @@ export async function publishCommand(argv: string[]): Promise<void> {
     };
     const response = await publishToServer(values.server, values.token, bytes, meta);
     console.log(`published ${name}@${version} to ${values.server} (sha256 ${response.sha256})`);
+    if (typeof values.baseline === 'string') {
+      await runBaseline(
+        bytes,
+        modelPath,
+        values.baseline,
+        values,
+        { name, version },
+        { server: values.server, token: values.token },
+      );
+    }
     return;
+  }
+  if (typeof values.baseline === 'string') {
+    throw new ModelToolsError(
+      'BAD_ARGUMENT',
+      '--baseline stores the baseline on a server: publish with --server and --token, or run `edgewise-models baseline` against the server that serves this manifest',
+    );
   }
   if (typeof values.manifest !== 'string') {
     throw new ModelToolsError(
