@@ -272,7 +272,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     fileManifest,
     modelBodyLimitBytes: options.modelBodyLimitBytes ?? 256 * 1024 * 1024,
   });
-  await app.register(driftRoutes, { store, adminToken: options.adminToken, fileManifest });
+  await app.register(driftRoutes, {
+    store,
+    adminToken: options.adminToken,
+    fileManifest,
+    ...(options.now ? { now: options.now } : {}),
+  });
   await app.register(predictRoutes, { store, predictor, tasks, metrics, writeKeys, rateLimitPerMinute });
   await app.register(dashboardRoutes);
 

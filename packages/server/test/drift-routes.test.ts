@@ -5,6 +5,7 @@ import { createRng, sampleBeta } from '@edgewise/stats';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentDefinition } from '../src/storage/records.js';
 import { wireEvent } from './support/events.js';
+import { renderDashboard } from './support/mini-dom.js';
 import { adminHeaders, modelsRoot, TEST_NOW, testServer, writeHeaders } from './support/server.js';
 
 const EXPERIMENT: ExperimentDefinition = {
@@ -106,6 +107,19 @@ describe('drift API', () => {
     expect(other.arms[0]).toMatchObject({ summaries: 0, reason: 'no device summaries that day' });
     // The summary events counted as events; their sketches are not in the event rows.
     expect(await app.edgewise.store.events.count()).toBe(4);
+
+    // Without ?day, the server's day (pinned at TEST_NOW here); the dashboard shows it.
+    const today = await app.inject({ method: 'GET', url: '/v1/experiments/digits/drift' });
+    expect(today.json().day).toBe('2026-11-25');
+    const { html } = await renderDashboard(app);
+    expect(html).toContain('data-drift-alert="inverted"');
+    expect(html).toContain('data-version="mnist@1.0.0/int8"');
+    expect(html).not.toContain('data-drift-alert="plain"');
+    expect(html).toContain('data-drift-arm="plain" data-drift-measure="inputs.pixels" data-drifted="false"');
+    expect(html).toContain(
+      'data-drift-arm="inverted" data-drift-measure="inputs.pixels" data-drifted="true"',
+    );
+    expect(html).toContain('data-plot="drift-psi"');
     await app.close();
   });
 

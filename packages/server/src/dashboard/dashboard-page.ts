@@ -7,7 +7,8 @@
  * Stopped arms (and stopped experiments) carry a badge saying who stopped them, when and why; each
  * arm's device health and each guardrail's state come from /guardrails. Contextual experiments add a
  * table of weights and rewards per device class, a plot of each class's weights over policy versions,
- * and an off-policy comparison of candidate policies (from /contexts and /ope).
+ * and an off-policy comparison of candidate policies (from /contexts and /ope). Arms whose devices
+ * send model summaries get today's drift against their version's baseline (from /drift).
  */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en">
@@ -157,6 +158,53 @@ function healthSection(guardrails) {
   return nodes;
 }
 
+/**
+ * Model drift today: per arm, its device summaries against its version's baseline (from /drift); an
+ * alert per drifted arm, a table of every measure, and PSI per measure against its threshold.
+ */
+async function driftSection(exp) {
+  const drift = await getJson('/v1/experiments/' + encodeURIComponent(exp.key) + '/drift');
+  if (!drift.arms.some((a) => a.summaries > 0)) return [];
+  const nodes = [el('h3', {}, 'Model drift (' + drift.day + ', device summaries vs each version’s baseline)')];
+  for (const a of drift.arms) {
+    if (!a.report || !a.report.drifted) continue;
+    const names = a.report.measures.filter((m) => m.drifted).map((m) => m.name + ' (PSI ' + fmt(m.psi, 2) + (m.ks === undefined ? '' : ', KS ' + fmt(m.ks, 2)) + ')');
+    nodes.push(el('p', { class: 'stopped drift-alert', 'data-drift-alert': a.arm, 'data-version': a.model + '@' + a.version + (a.variant ? '/' + a.variant : '') },
+      'Drift: arm ' + a.arm + ' (' + a.model + '@' + a.version + (a.variant ? ', ' + a.variant : '') + ') over ' + a.livePredictions + ' predictions: ' + names.join('; ')));
+  }
+  const rows = [];
+  for (const a of drift.arms) {
+    if (!a.report) {
+      rows.push([{ 'data-drift-arm': a.arm }, [a.arm, a.version + (a.variant ? ' ' + a.variant : ''), '–', '–', '–', '–', '–', a.reason || '']]);
+      continue;
+    }
+    for (const m of a.report.measures) {
+      rows.push([
+        { 'data-drift-arm': a.arm, 'data-drift-measure': m.name, 'data-drifted': String(m.drifted), class: m.drifted ? 'status-breached' : '' },
+        [a.arm, a.version + (a.variant ? ' ' + a.variant : ''), m.name, fmt(m.psi, 3), fmt(m.ks, 3), fmt(m.wassersteinSd, 3), fmt(m.meanShiftSd, 2), m.drifted ? 'drift' : 'stable'],
+      ]);
+    }
+  }
+  nodes.push(table([['arm', 'arm'], ['version', 'version'], ['measure', 'measure'], ['psi', 'PSI'], ['ks', 'KS'], ['w1', 'W1 (sd)'], ['shift', 'mean shift (sd)'], ['status', 'status']], rows));
+  const bars = drift.arms.flatMap((a) => (a.report ? a.report.measures.map((m) => ({ label: a.arm + ' ' + m.name, psi: m.psi, threshold: a.thresholds.psi, drifted: m.drifted })) : []));
+  if (bars.length > 0) {
+    const rowH = 18, labelW = 230, width = 460;
+    const max = Math.max(0.5, ...bars.map((b) => Math.min(b.psi, 10)), ...bars.map((b) => b.threshold * 1.5));
+    const svg = svgEl('svg', { width, height: bars.length * rowH + 24, 'data-plot': 'drift-psi', role: 'img' });
+    const x = (v) => labelW + (Math.min(v, max) / max) * (width - labelW - 10);
+    bars.forEach((b, i) => {
+      const label = svgEl('text', { x: labelW - 6, y: i * rowH + 13, 'text-anchor': 'end', 'font-size': 10, fill: '#57606a' });
+      label.textContent = b.label;
+      svg.append(label, svgEl('rect', { x: labelW, y: i * rowH + 3, width: Math.max(1, x(b.psi) - labelW), height: rowH - 6, fill: b.drifted ? '#d62728' : '#2ca02c', 'data-bar': b.label }));
+      svg.append(svgEl('line', { x1: x(b.threshold), x2: x(b.threshold), y1: i * rowH, y2: i * rowH + rowH, stroke: '#1b1f24', 'stroke-dasharray': '3 2' }));
+    });
+    const f = el('figure');
+    f.append(el('figcaption', {}, 'PSI per measure (dashed: threshold)'), svg);
+    nodes.push(f);
+  }
+  return nodes;
+}
+
 const shareOf = (weights, i) => {
   const total = (weights || []).reduce((s, w) => s + w, 0);
   return total > 0 ? weights[i] / total : null;
@@ -262,6 +310,7 @@ async function renderExperiment(exp) {
   section.append(el('p', { class: 'verdict', 'data-verdict': results.verdict?.decision ?? '' }, results.verdict?.summary ?? ''));
   section.append(el('p', { class: 'meta', 'data-rule': '' }, results.verdictRule));
   section.append(...healthSection(guardrails));
+  section.append(...(await driftSection(exp)));
   if (exp.type === 'contextual') section.append(...(await contextualSection(exp, timeline)));
   const arms = timeline.arms;
   const color = (name) => COLORS[arms.indexOf(name) % COLORS.length];

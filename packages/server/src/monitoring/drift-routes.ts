@@ -13,6 +13,8 @@ export interface DriftOptions {
   adminToken: string | undefined;
   /** The models folder's manifest: its versions may have baselines too. */
   fileManifest: Manifest | undefined;
+  /** The server's clock, whose UTC day is the default `day` (tests pin it). Default Date.now. */
+  now?: () => number;
 }
 
 const DAY_MS = 86_400_000;
@@ -145,7 +147,9 @@ export async function driftRoutes(app: FastifyInstance, options: DriftOptions): 
       const record = await store.experiments.get(key);
       if (!record)
         throw new ServerError('NOT_FOUND', `no experiment "${key}"; GET /v1/experiments lists them`);
-      const from = day ? Date.parse(`${day}T00:00:00Z`) : Math.floor(Date.now() / DAY_MS) * DAY_MS;
+      const from = day
+        ? Date.parse(`${day}T00:00:00Z`)
+        : Math.floor((options.now ?? Date.now)() / DAY_MS) * DAY_MS;
       if (!Number.isFinite(from))
         throw new ServerError('BAD_REQUEST', `day must be a date as YYYY-MM-DD, got "${day}"`);
       const rows = await store.events.summaries(key, from, from + DAY_MS);
