@@ -213,3 +213,14 @@ describe('SummaryBuilder', () => {
     expect(b.build()).toEqual({ predictions: 0, inputs: {}, outputs: {} });
   });
 });
+
+describe('ValueSketch bucket boundaries', () => {
+  it('puts 1 mid-bucket, so scores that round to either side of it count the same', () => {
+    const a = new ValueSketch();
+    const b = new ValueSketch();
+    for (const x of [0.99999994, 1, 0.9999999]) a.add(x);
+    for (const x of [1.0000001, 1, 1.0000002]) b.add(x);
+    expect(a.toJSON().positive).toEqual(b.toJSON().positive);
+    expect(a.toJSON().positive.counts).toEqual([3]);
+  });
+});

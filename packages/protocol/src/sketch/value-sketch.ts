@@ -1,14 +1,14 @@
 /**
  * A mergeable quantile sketch with relative error (the DDSketch scheme): every value x with
- * |x| > MIN_MAGNITUDE is counted in bucket ceil(log_γ |x|), γ = (1 + α) / (1 − α), separately for
+ * |x| > MIN_MAGNITUDE is counted in bucket ceil(log_γ |x| − ½), γ = (1 + α) / (1 − α), separately for
  * positive and negative values; smaller magnitudes count as zero. Any quantile it returns is within
  * α = 1% of a true value at that rank (relative to the value), for as long as no bucket was collapsed.
  *
  * Merging adds bucket counts, so it is exactly associative and commutative: the SDK, the server and
  * the publish-time baseline all use this one mapping, and a summary merged in any order is the same.
- * At most MAX_BUCKETS per sign are kept: past that the buckets of the smallest magnitudes are folded
- * into the smallest kept one (deterministically, so merges stay order-free), which costs accuracy
- * only for those small magnitudes.
+ * Buckets more than MAX_BUCKETS below a sign's highest are folded into the lowest kept one (as
+ * DDSketch's collapsing-lowest store does; it depends only on the highest bucket, so merges stay
+ * order-free), which costs accuracy only for those small magnitudes and bounds the wire form.
  */
 export const RELATIVE_ACCURACY = 0.01;
 export const MIN_MAGNITUDE = 1e-9;
@@ -28,35 +28,43 @@ export interface ValueSketchJson {
   negative: { offset: number; counts: number[] };
 }
 
-const bucketOf = (magnitude: number) => Math.ceil(Math.log(magnitude) / LOG_GAMMA);
+// Bucket k holds (γ^(k−½), γ^(k+½)]: offset by half a bucket from DDSketch's own mapping so that 1
+// sits mid-bucket. A classifier's top scores crowd at 1 and land on either side of it by rounding
+// (0.99999994 on one runtime, 1.0000001 on another); on a boundary, that alone would read as drift.
+const bucketOf = (magnitude: number) => Math.ceil(Math.log(magnitude) / LOG_GAMMA - 0.5);
 /** The value a bucket stands for: the point whose relative error to both bucket ends is α. */
-const valueOf = (bucket: number) => (2 * GAMMA ** bucket) / (GAMMA + 1);
+const valueOf = (bucket: number) => (2 * GAMMA ** (bucket + 0.5)) / (GAMMA + 1);
 
 class BucketStore {
   readonly counts = new Map<number, number>();
+  private low = Number.POSITIVE_INFINITY;
+  private high = Number.NEGATIVE_INFINITY;
 
   add(bucket: number, n = 1): void {
     this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + n);
-    // Folded lazily, at twice the cap (sorting the keys at every add past it would be quadratic);
-    // folding is the same whenever it happens, so what is read out does not depend on it.
-    if (this.counts.size > 2 * MAX_BUCKETS) this.collapse();
+    if (bucket < this.low) this.low = bucket;
+    if (bucket > this.high) this.high = bucket;
+    // Folded lazily, at twice the window (folding at every add past it would be quadratic); the
+    // fold depends only on the highest bucket, so what is read out does not depend on when it ran.
+    if (this.high - this.low >= 2 * MAX_BUCKETS) this.collapse();
   }
 
-  /** Folds the smallest buckets into the smallest of the MAX_BUCKETS largest. */
+  /** Keeps the MAX_BUCKETS buckets up to the highest: every lower one is folded into the lowest kept. */
   private collapse(): void {
-    if (this.counts.size <= MAX_BUCKETS) return;
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
-    const keepFrom = keys[keys.length - MAX_BUCKETS] as number;
+    const floor = this.high - MAX_BUCKETS + 1;
+    if (this.low >= floor) return;
     let folded = 0;
-    for (const k of keys) {
-      if (k >= keepFrom) break;
-      folded += this.counts.get(k) as number;
-      this.counts.delete(k);
+    for (const [k, n] of this.counts) {
+      if (k < floor) {
+        folded += n;
+        this.counts.delete(k);
+      }
     }
-    this.counts.set(keepFrom, (this.counts.get(keepFrom) ?? 0) + folded);
+    this.counts.set(floor, (this.counts.get(floor) ?? 0) + folded);
+    this.low = floor;
   }
 
-  /** The buckets, at most MAX_BUCKETS of them, ascending. */
+  /** The buckets, within MAX_BUCKETS of the highest, ascending. */
   sorted(): [number, number][] {
     this.collapse();
     return [...this.counts.entries()].sort((a, b) => a[0] - b[0]);

@@ -20,7 +20,11 @@ export interface DriftOptions {
 const DAY_MS = 86_400_000;
 const DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
-/** One arm's drift for the day: what ran, how many predictions the devices summarized, and the report. */
+/**
+ * One arm's drift for the day, per file its devices ran (an arm without a variant runs whichever
+ * suits each device, as its summary events say): how many predictions were summarized, and the report
+ * against that file's baseline.
+ */
 export interface ArmDrift {
   arm: string;
   model: string;
@@ -39,7 +43,7 @@ export interface ArmDrift {
  * PUT /v1/models/:name/:version/baseline (admin): the summary drift is measured against, computed at
  * publish (`edgewise-models publish --baseline`), with optional thresholds; replaces an earlier one.
  * GET the same path: it back. GET /v1/experiments/:key/drift?day=YYYY-MM-DD (UTC, default today):
- * per arm, the day's device summaries merged and compared with the arm's version's baseline.
+ * per arm and file run, the day's device summaries merged and compared with that file's baseline.
  */
 export async function driftRoutes(app: FastifyInstance, options: DriftOptions): Promise<void> {
   const { store } = options;
@@ -155,26 +159,31 @@ export async function driftRoutes(app: FastifyInstance, options: DriftOptions): 
       const rows = await store.events.summaries(key, from, from + DAY_MS);
       const arms: ArmDrift[] = [];
       for (const arm of record.arms) {
-        const variant = arm.variant ?? null;
         const mine = rows.filter((r) => r.arm === arm.name && r.modelVersion === arm.version);
-        const live = mine.reduce((sum, r) => mergeSummaries(sum, r.summary), emptySummary());
-        const baseline = await store.registry.baseline(arm.model, arm.version, variant ?? '');
-        const thresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...baseline?.thresholds };
-        const entry: ArmDrift = {
-          arm: arm.name,
-          model: arm.model,
-          version: arm.version,
-          variant,
-          livePredictions: live.predictions,
-          summaries: mine.length,
-          baseline: baseline !== undefined,
-          thresholds,
-        };
-        if (!baseline)
-          entry.reason = `${arm.model}@${arm.version} has no baseline (edgewise-models publish --baseline)`;
-        else if (mine.length === 0) entry.reason = 'no device summaries that day';
-        else entry.report = driftReport(baseline.summary, live, thresholds);
-        arms.push(entry);
+        // What the devices ran: an arm without a variant runs whichever file suits each device.
+        const ran = [...new Set(mine.map((r) => r.variant ?? ''))].sort();
+        for (const variant of ran.length > 0 ? ran : [arm.variant ?? '']) {
+          const group = mine.filter((r) => (r.variant ?? '') === variant);
+          const live = group.reduce((sum, r) => mergeSummaries(sum, r.summary), emptySummary());
+          const baseline = await store.registry.baseline(arm.model, arm.version, variant);
+          const thresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...baseline?.thresholds };
+          const entry: ArmDrift = {
+            arm: arm.name,
+            model: arm.model,
+            version: arm.version,
+            variant: variant || null,
+            livePredictions: live.predictions,
+            summaries: group.length,
+            baseline: baseline !== undefined,
+            thresholds,
+          };
+          const file = `${arm.model}@${arm.version}${variant ? ` (${variant})` : ''}`;
+          if (!baseline)
+            entry.reason = `${file} has no baseline (edgewise-models baseline, or publish --baseline)`;
+          else if (group.length === 0) entry.reason = 'no device summaries that day';
+          else entry.report = driftReport(baseline.summary, live, thresholds);
+          arms.push(entry);
+        }
       }
       reply.header('cache-control', 'no-cache');
       return { key, day: new Date(from).toISOString().slice(0, 10), arms };
