@@ -78,8 +78,18 @@ export interface NamespaceRange {
   range: [from: number, to: number];
 }
 
-/** What a guardrail watches, per arm. Rates are per predict call; latency and load time in ms. */
-export const GUARDRAIL_METRICS = ['latency_p95', 'error_rate', 'crash_rate', 'load_ms', 'reward'] as const;
+/**
+ * What a guardrail watches, per arm. Rates are per predict call; latency and load time in ms;
+ * `drift` is the largest PSI today between the arm's device summaries and its file's baseline.
+ */
+export const GUARDRAIL_METRICS = [
+  'latency_p95',
+  'error_rate',
+  'crash_rate',
+  'load_ms',
+  'reward',
+  'drift',
+] as const;
 export type GuardrailMetric = (typeof GUARDRAIL_METRICS)[number];
 
 /**
@@ -87,7 +97,8 @@ export type GuardrailMetric = (typeof GUARDRAIL_METRICS)[number];
  * at level `alpha` (default 0.05), so stopping as soon as it is breached keeps the false-stop rate at
  * most alpha. Exactly one bound: `maxAbsolute` / `maxRelativeIncrease` (arm vs control, 0.2 = 20%
  * worse) for latency_p95, error_rate, crash_rate and load_ms; `minAbsolute` / `maxRelativeDecrease`
- * for reward (mean reward per decision).
+ * for reward (mean reward per decision). `drift` takes `maxAbsolute` only (a PSI, e.g. 0.25; no test:
+ * it is a distance between distributions) and `minSamples` counts the predictions summarized.
  */
 export interface Guardrail {
   metric: GuardrailMetric;
@@ -210,6 +221,8 @@ export function guardrailProblem(g: Guardrail, at: string): string | undefined {
     return `${at}: give exactly one bound (maxAbsolute, maxRelativeIncrease, minAbsolute or maxRelativeDecrease), got ${bounds.length}`;
   const lowerIsWorse = g.metric === 'reward';
   const bound = bounds[0]!;
+  if (g.metric === 'drift' && bound !== 'maxAbsolute')
+    return `${at}: a drift guardrail bounds the day's largest PSI against the baseline: use maxAbsolute (e.g. 0.25)`;
   if (lowerIsWorse !== (bound === 'minAbsolute' || bound === 'maxRelativeDecrease'))
     return lowerIsWorse
       ? `${at}: a reward guardrail bounds a drop: use minAbsolute or maxRelativeDecrease`

@@ -193,4 +193,78 @@ describe('drift API', () => {
     });
     await app.close();
   });
+
+  it('feeds a drift guardrail: the arm whose devices drift is stopped, with the PSI in the reason', async () => {
+    const guarded: ExperimentDefinition = {
+      ...EXPERIMENT,
+      key: 'digits-guarded',
+      guardrails: [{ metric: 'drift', maxAbsolute: 0.25, minSamples: 50 }],
+    };
+    const app = await testServer({ modelsRoot, experiments: [guarded] });
+    const baseline = summaryOf(pixels(4000, false), [100, 110, 95, 105, 90, 100, 98, 102, 100, 100], 1000);
+    for (const variant of [undefined, 'int8'])
+      await app.inject({
+        method: 'PUT',
+        url: '/v1/models/mnist/1.0.0/baseline',
+        headers: adminHeaders,
+        payload: { summary: baseline, ...(variant ? { variant } : {}) },
+      });
+    const ts = new Date(TEST_NOW - 60_000).toISOString();
+    const send = (arm: string, invert: boolean, variant?: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: writeHeaders,
+        payload: {
+          events: [
+            wireEvent({
+              type: 'summary',
+              experiment: guarded.key,
+              arm,
+              modelVersion: '1.0.0',
+              ts,
+              summary: summaryOf(pixels(1500, invert), [10, 11, 9, 10, 9, 10, 10, 11, 10, 10]),
+              ...(variant ? { variant } : {}),
+            }),
+          ],
+        },
+      });
+    await send('plain', false);
+    await send('inverted', true, 'int8');
+    // 40 predictions are too few for this guardrail: it waits.
+    let served = await app.inject({ method: 'GET', url: `/v1/experiments/${guarded.key}/guardrails` });
+    expect(served.json().guardrails).toEqual([
+      expect.objectContaining({
+        metric: 'drift',
+        arm: 'inverted',
+        status: 'waiting',
+        samples: 40,
+        pValue: null,
+      }),
+    ]);
+    await send('inverted', true, 'int8');
+    served = await app.inject({ method: 'GET', url: `/v1/experiments/${guarded.key}/guardrails` });
+    const evaluation = served.json().guardrails[0];
+    expect(evaluation).toMatchObject({
+      metric: 'drift',
+      arm: 'inverted',
+      status: 'breached',
+      samples: 80,
+      threshold: 0.25,
+    });
+    expect(evaluation.observed).toBeGreaterThan(1);
+    const stop = served.json().stops.find((s: { arm: string }) => s.arm === 'inverted');
+    expect(stop).toMatchObject({ by: 'guardrail', metric: 'drift' });
+    expect(stop.reason).toMatch(/^drift: PSI [\d.]+ above 0.25 against the baseline \(n = 80 predictions\)$/);
+
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      headers: adminHeaders,
+      payload: { ...guarded, key: 'bad-drift', guardrails: [{ metric: 'drift', maxRelativeIncrease: 0.5 }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/drift guardrail bounds the day's largest PSI.*use maxAbsolute/);
+    await app.close();
+  });
 });

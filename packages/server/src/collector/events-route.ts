@@ -82,7 +82,11 @@ export async function collectorRoutes(app: FastifyInstance, options: CollectorOp
       options.metrics.batchSize.observe(wire.length);
       if (options.guardrails && result.accepted > 0) {
         const touched = new Set(events.map((e) => e.experiment));
-        await options.guardrails.afterBatch([...touched].map((key) => experiments.get(key)!));
+        const withSummaries = new Set(events.filter((e) => e.type === 'summary').map((e) => e.experiment));
+        await options.guardrails.afterBatch(
+          [...touched].map((key) => experiments.get(key)!),
+          withSummaries,
+        );
       }
       // `rejected` only when there is something in it, so a clean batch answers as it always did.
       if (rejected.length === 0) return result;

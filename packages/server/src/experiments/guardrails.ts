@@ -31,7 +31,7 @@ export interface GuardrailEvaluation {
   observed: number | null;
   /** The value the arm must stay under (above, for reward), in the metric's units; null while unknown. */
   threshold: number | null;
-  /** Always-valid p-value of "the arm is within the bound"; null while waiting. */
+  /** Always-valid p-value of "the arm is within the bound"; null while waiting, and for drift (a distance, not a test). */
   pValue: number | null;
   /** The arm's samples of this metric. */
   samples: number;
@@ -60,10 +60,17 @@ const boundOf = (g: Guardrail): GuardrailBound =>
 
 const ZERO: Readonly<Record<string, number>> = {};
 
-/** Every guardrail × every arm but control (arm 0), in definition order. */
+/** Per arm, today's largest PSI against its baseline and the predictions summarized (arm-drift.ts). */
+export type ArmDriftFigures = ReadonlyMap<string, { psi: number; predictions: number }>;
+
+/**
+ * Every guardrail × every arm but control (arm 0), in definition order. Drift guardrails read
+ * `drift` (computed by the caller from the day's summaries); without it they wait.
+ */
 export function evaluateGuardrails(
   record: ExperimentRecord,
   aggregates: readonly ArmAggregate[],
+  drift?: ArmDriftFigures,
 ): GuardrailEvaluation[] {
   const rows = new Map(aggregates.map((r) => [r.arm, r]));
   const control = record.arms[0];
@@ -71,9 +78,29 @@ export function evaluateGuardrails(
   const controlRow = rows.get(control.name);
   const out: GuardrailEvaluation[] = [];
   for (const g of record.guardrails ?? []) {
-    for (const arm of record.arms.slice(1)) out.push(evaluate(g, arm.name, rows.get(arm.name), controlRow));
+    for (const arm of record.arms.slice(1)) {
+      out.push(
+        g.metric === 'drift'
+          ? evaluateDrift(g, arm.name, drift?.get(arm.name))
+          : evaluate(g, arm.name, rows.get(arm.name), controlRow),
+      );
+    }
   }
   return out;
+}
+
+/** Breached once enough predictions were summarized and the largest PSI is past the bound. */
+function evaluateDrift(
+  g: Guardrail,
+  arm: string,
+  figures: { psi: number; predictions: number } | undefined,
+): GuardrailEvaluation {
+  const threshold = g.maxAbsolute ?? 0;
+  const samples = figures?.predictions ?? 0;
+  const observed = figures ? figures.psi : null;
+  const ready = figures !== undefined && samples >= (g.minSamples ?? DEFAULT_MIN_SAMPLES);
+  const status = !ready ? 'waiting' : (observed as number) > threshold ? 'breached' : 'ok';
+  return { metric: 'drift', arm, bound: 'maxAbsolute', observed, threshold, pValue: null, samples, status };
 }
 
 function evaluate(
@@ -177,6 +204,9 @@ function evaluate(
       const breached = lowerIsWorse ? t.ci[1] < -margin : t.ci[0] > margin;
       return decided(threshold, mixturePValue(worse, t.standardError ** 2, t.mixtureVariance), breached);
     }
+    case 'drift':
+      // evaluateGuardrails sends drift guardrails to evaluateDrift.
+      return waiting(null, value);
   }
 }
 
@@ -206,6 +236,8 @@ function samplesOf(metric: GuardrailMetric, row: ArmAggregate | undefined): numb
       return row.loads;
     case 'reward':
       return row.decisions;
+    case 'drift':
+      return 0;
   }
 }
 
@@ -235,6 +267,8 @@ function observedOf(metric: GuardrailMetric, row: ArmAggregate | undefined): num
       return row.loadMsSum / n;
     case 'reward':
       return row.decisionRewardSum / n;
+    case 'drift':
+      return null;
   }
 }
 
@@ -290,6 +324,8 @@ const unit = (metric: GuardrailMetric) => (metric === 'latency_p95' || metric ==
 
 /** '<metric> <observed> above <threshold> (always-valid p = …, n = …)', what the stop records. */
 export function breachReason(e: GuardrailEvaluation): string {
+  if (e.metric === 'drift')
+    return `drift: PSI ${num(e.observed)} above ${num(e.threshold)} against the baseline (n = ${e.samples} predictions)`;
   const side = e.metric === 'reward' ? 'below' : 'above';
   const p = e.pValue === null ? '–' : e.pValue < 1e-4 ? e.pValue.toExponential(1) : num(e.pValue);
   return `${e.metric} ${num(e.observed)}${unit(e.metric)} ${side} ${num(e.threshold)}${unit(e.metric)} (always-valid p = ${p}, n = ${e.samples})`;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
 import { keyParams } from '../http/key-params.js';
+import { armDrift, DAY_MS, driftByArm } from '../monitoring/arm-drift.js';
 import type { ExperimentRecord } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { armHealth } from './arm-health.js';
@@ -97,10 +98,13 @@ export async function stopRoutes(app: FastifyInstance, options: StopRoutesOption
     const { key } = request.params as { key: string };
     const record = await find(key);
     const aggregates = await store.events.aggregates(key);
+    const drift = record.guardrails?.some((g) => g.metric === 'drift')
+      ? driftByArm(await armDrift(store, record, Math.floor(now() / DAY_MS) * DAY_MS))
+      : undefined;
     reply.header('cache-control', 'no-cache');
     return {
       key,
-      guardrails: evaluateGuardrails(record, aggregates),
+      guardrails: evaluateGuardrails(record, aggregates, drift),
       stops: record.stops,
       health: armHealth(record, aggregates),
     };

@@ -1,4 +1,4 @@
-import { checkModelSummary, emptySummary, mergeSummaries, NAME_PATTERN } from '@edgewise/protocol';
+import { checkModelSummary, NAME_PATTERN } from '@edgewise/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ServerError } from '../errors.js';
 import { checkAdmin } from '../http/auth.js';
@@ -6,7 +6,7 @@ import { keyParams } from '../http/key-params.js';
 import type { Manifest } from '../registry/manifest-types.js';
 import type { StoredSummary } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
-import { DEFAULT_DRIFT_THRESHOLDS, type DriftReport, driftReport } from './drift-report.js';
+import { armDrift, DAY_MS } from './arm-drift.js';
 
 export interface DriftOptions {
   store: Store;
@@ -17,27 +17,7 @@ export interface DriftOptions {
   now?: () => number;
 }
 
-const DAY_MS = 86_400_000;
 const DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-
-/**
- * One arm's drift for the day, per file its devices ran (an arm without a variant runs whichever
- * suits each device, as its summary events say): how many predictions were summarized, and the report
- * against that file's baseline.
- */
-export interface ArmDrift {
-  arm: string;
-  model: string;
-  version: string;
-  variant: string | null;
-  livePredictions: number;
-  summaries: number;
-  baseline: boolean;
-  thresholds: { psi: number; ks: number };
-  report?: DriftReport;
-  /** Why there is no report. */
-  reason?: string;
-}
 
 /**
  * PUT /v1/models/:name/:version/baseline (admin): the summary drift is measured against, computed at
@@ -156,35 +136,7 @@ export async function driftRoutes(app: FastifyInstance, options: DriftOptions): 
         : Math.floor((options.now ?? Date.now)() / DAY_MS) * DAY_MS;
       if (!Number.isFinite(from))
         throw new ServerError('BAD_REQUEST', `day must be a date as YYYY-MM-DD, got "${day}"`);
-      const rows = await store.events.summaries(key, from, from + DAY_MS);
-      const arms: ArmDrift[] = [];
-      for (const arm of record.arms) {
-        const mine = rows.filter((r) => r.arm === arm.name && r.modelVersion === arm.version);
-        // What the devices ran: an arm without a variant runs whichever file suits each device.
-        const ran = [...new Set(mine.map((r) => r.variant ?? ''))].sort();
-        for (const variant of ran.length > 0 ? ran : [arm.variant ?? '']) {
-          const group = mine.filter((r) => (r.variant ?? '') === variant);
-          const live = group.reduce((sum, r) => mergeSummaries(sum, r.summary), emptySummary());
-          const baseline = await store.registry.baseline(arm.model, arm.version, variant);
-          const thresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...baseline?.thresholds };
-          const entry: ArmDrift = {
-            arm: arm.name,
-            model: arm.model,
-            version: arm.version,
-            variant: variant || null,
-            livePredictions: live.predictions,
-            summaries: group.length,
-            baseline: baseline !== undefined,
-            thresholds,
-          };
-          const file = `${arm.model}@${arm.version}${variant ? ` (${variant})` : ''}`;
-          if (!baseline)
-            entry.reason = `${file} has no baseline (edgewise-models baseline, or publish --baseline)`;
-          else if (group.length === 0) entry.reason = 'no device summaries that day';
-          else entry.report = driftReport(baseline.summary, live, thresholds);
-          arms.push(entry);
-        }
-      }
+      const arms = await armDrift(store, record, from);
       reply.header('cache-control', 'no-cache');
       return { key, day: new Date(from).toISOString().slice(0, 10), arms };
     },
