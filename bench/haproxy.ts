@@ -2,10 +2,11 @@
 // keep-alive on both sides, as a Kubernetes Service or an ingress would spread requests.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../packages/server/test/support/free-port.js';
 
-export interface Proxy {
+export interface LocalProxy {
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -16,18 +17,6 @@ export function haproxyUnavailableReason(): string | undefined {
   return spawnSync('haproxy', ['-v']).status === 0
     ? undefined
     : 'haproxy is not installed (apt-get install haproxy)';
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const accepts = (port: number) =>
@@ -45,7 +34,7 @@ export async function startHaproxy(options: {
   dir: string;
   backends: readonly string[];
   cpus?: string;
-}): Promise<Proxy> {
+}): Promise<LocalProxy> {
   const port = await freePort();
   const servers = options.backends.map((url, i) => `  server r${i + 1} ${new URL(url).host}`).join('\n');
   const config = join(options.dir, 'haproxy.cfg');

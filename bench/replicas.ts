@@ -16,7 +16,7 @@ import {
   type TestPostgres,
 } from '../packages/server/test/support/postgres.js';
 import { BatchMaker } from './event-batches.js';
-import { haproxyUnavailableReason, type Proxy, startHaproxy } from './haproxy.js';
+import { haproxyUnavailableReason, type LocalProxy, startHaproxy } from './haproxy.js';
 import { treeCpuMs } from './process-cpu.js';
 import { residentBytes } from './process-memory.js';
 import { replaceSection } from './readme-section.js';
@@ -70,7 +70,7 @@ const pinning = !layout
 
 interface Cluster {
   servers: BenchServer[];
-  proxy: Proxy;
+  proxy: LocalProxy;
   dir: string;
   client: pg.Client;
   stop(): Promise<void>;

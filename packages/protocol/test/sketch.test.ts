@@ -1,3 +1,4 @@
+import { createRng, sampleNormal } from '@edgewise/stats';
 import { describe, expect, it } from 'vitest';
 import {
   checkModelSummary,
@@ -11,24 +12,11 @@ import {
   ValueSketch,
 } from '../src/index.js';
 
-/** mulberry32: a seeded stream, so every run checks the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const normal = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-
 const DATA: Record<string, number[]> = (() => {
-  const r = rng(42);
+  const r = createRng(42);
   return {
-    'lognormal latencies': Array.from({ length: 20_000 }, () => Math.exp(1 + 0.8 * normal(r))),
-    'normal features around 0': Array.from({ length: 20_000 }, () => 3 * normal(r)),
+    'lognormal latencies': Array.from({ length: 20_000 }, () => Math.exp(1 + 0.8 * sampleNormal(r))),
+    'normal features around 0': Array.from({ length: 20_000 }, () => 3 * sampleNormal(r)),
     'pixels with exact zeros': Array.from({ length: 20_000 }, () => (r() < 0.6 ? 0 : r())),
     'softmax scores near 1': Array.from({ length: 5_000 }, () => 1 - r() ** 4 * 0.3),
   };
@@ -81,7 +69,7 @@ describe('ValueSketch', () => {
   });
 
   it('past MAX_BUCKETS folds the smallest magnitudes, the same whatever the merge order', () => {
-    const r = rng(7);
+    const r = createRng(7);
     // Magnitudes from 1e-8 to 1e30 need ~4,400 buckets: more than are kept.
     const xs = Array.from({ length: 30_000 }, () => 10 ** (-8 + 38 * r()));
     const parts = [xs.slice(0, 10_000), xs.slice(10_000, 20_000), xs.slice(20_000)].map(sketchOf);

@@ -1,27 +1,15 @@
 // Drift from sketches: the measures the server computes on two summaries' buckets agree with the
 // same measures on the raw values within the sketches' resolution, and tell a shift from noise.
-import { type ModelSummary, Moments, ValueSketch } from '@edgewise/protocol';
+import type { ModelSummary } from '@edgewise/protocol';
 import { createRng, ksStatistic, psiByQuantiles, sampleBeta, wassersteinDistance } from '@edgewise/stats';
 import { describe, expect, it } from 'vitest';
 import { driftReport } from '../src/monitoring/drift-report.js';
+import { pixelSummary } from './support/summaries.js';
 
 const raw = (values: number[]) => ({ values, weights: values.map(() => 1) });
 
-function summaryOf(pixels: number[], classes: number[]): ModelSummary {
-  const sketch = new ValueSketch();
-  const moments = new Moments();
-  for (const x of pixels) {
-    sketch.add(x);
-    moments.add(x);
-  }
-  const scores = new ValueSketch();
-  for (const x of pixels.slice(0, 500)) scores.add(0.5 + x / 2);
-  return {
-    predictions: pixels.length,
-    inputs: { pixels: { moments: moments.toJSON(), sketch: sketch.toJSON() } },
-    outputs: { probabilities: { classes, values: scores.toJSON() } },
-  };
-}
+const summaryOf = (pixels: number[], classes: number[]) =>
+  pixelSummary(pixels, classes, { scores: pixels.slice(0, 500).map((x) => 0.5 + x / 2) });
 
 describe('drift report', () => {
   const rng = createRng(2026);

@@ -1,12 +1,13 @@
 // Model monitoring through the HTTP API: devices' summary events are stored apart from the event
 // rows, merged per arm for a day, and compared with the version's baseline.
-import { MIN_SUMMARY_PREDICTIONS, type ModelSummary, Moments, ValueSketch } from '@edgewise/protocol';
+import { MIN_SUMMARY_PREDICTIONS, type ModelSummary } from '@edgewise/protocol';
 import { createRng, sampleBeta } from '@edgewise/stats';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentDefinition } from '../src/storage/records.js';
 import { wireEvent } from './support/events.js';
 import { renderDashboard } from './support/mini-dom.js';
 import { adminHeaders, modelsRoot, TEST_NOW, testServer, writeHeaders } from './support/server.js';
+import { pixelSummary } from './support/summaries.js';
 
 const EXPERIMENT: ExperimentDefinition = {
   key: 'digits',
@@ -18,19 +19,8 @@ const EXPERIMENT: ExperimentDefinition = {
   ],
 };
 
-function summaryOf(pixels: readonly number[], classes: number[], predictions = 40): ModelSummary {
-  const sketch = new ValueSketch();
-  const moments = new Moments();
-  for (const x of pixels) {
-    sketch.add(x);
-    moments.add(x);
-  }
-  return {
-    predictions,
-    inputs: { pixels: { moments: moments.toJSON(), sketch: sketch.toJSON() } },
-    outputs: { probabilities: { classes } },
-  };
-}
+const summaryOf = (pixels: readonly number[], classes: number[], predictions = 40) =>
+  pixelSummary(pixels, classes, { predictions });
 
 describe('drift API', () => {
   const rng = createRng(11);

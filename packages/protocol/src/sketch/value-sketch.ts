@@ -33,7 +33,7 @@ export interface ValueSketchJson {
 // (0.99999994 on one runtime, 1.0000001 on another); on a boundary, that alone would read as drift.
 const bucketOf = (magnitude: number) => Math.ceil(Math.log(magnitude) / LOG_GAMMA - 0.5);
 /** The value a bucket stands for: the point whose relative error to both bucket ends is α. */
-const valueOf = (bucket: number) => (2 * GAMMA ** (bucket + 0.5)) / (GAMMA + 1);
+const representative = (bucket: number) => (2 * GAMMA ** (bucket + 0.5)) / (GAMMA + 1);
 
 class BucketStore {
   readonly counts = new Map<number, number>();
@@ -129,13 +129,13 @@ export class ValueSketch {
     for (let i = negatives.length - 1; i >= 0; i--) {
       const [k, n] = negatives[i] as [number, number];
       seen += n;
-      if (seen > rank) return clamp(-valueOf(k));
+      if (seen > rank) return clamp(-representative(k));
     }
     seen += this.zero;
     if (seen > rank) return clamp(0);
     for (const [k, n] of this.positive.sorted()) {
       seen += n;
-      if (seen > rank) return clamp(valueOf(k));
+      if (seen > rank) return clamp(representative(k));
     }
     return this.max;
   }
@@ -147,7 +147,7 @@ export class ValueSketch {
     const negatives = this.negative.sorted();
     for (let i = negatives.length - 1; i >= 0; i--) {
       const [k, n] = negatives[i] as [number, number];
-      values.push(-valueOf(k));
+      values.push(-representative(k));
       weights.push(n);
     }
     if (this.zero > 0) {
@@ -155,7 +155,7 @@ export class ValueSketch {
       weights.push(this.zero);
     }
     for (const [k, n] of this.positive.sorted()) {
-      values.push(valueOf(k));
+      values.push(representative(k));
       weights.push(n);
     }
     return { values, weights };

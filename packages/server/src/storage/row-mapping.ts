@@ -5,6 +5,7 @@ import type { DecisionState, UserState } from './fold-events.js';
 import type {
   ArmAggregate,
   AuditRecord,
+  BaselineRecord,
   EventRecord,
   ExperimentDefinition,
   ExperimentRecord,
@@ -308,4 +309,25 @@ export function mergeUserBuckets(
     }
   }
   return points.sort((a, b) => a.bucket - b.bucket || (a.arm < b.arm ? -1 : a.arm > b.arm ? 1 : 0));
+}
+
+/** A model_baselines row: JSON as text on SQLite, parsed already (jsonb) on Postgres. */
+export interface BaselineRow {
+  summary: BaselineRecord['summary'] | string;
+  thresholds: BaselineRecord['thresholds'] | string | null;
+  created_at: number | string;
+}
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+export function baselineFromRow(
+  key: { name: string; version: string; variant: string },
+  row: BaselineRow,
+): BaselineRecord {
+  return {
+    ...key,
+    summary: json(row.summary),
+    ...(row.thresholds ? { thresholds: json(row.thresholds) } : {}),
+    createdAt: Number(row.created_at),
+  };
 }

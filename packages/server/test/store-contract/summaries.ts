@@ -1,21 +1,9 @@
-import { type ModelSummary, Moments, ValueSketch } from '@edgewise/protocol';
 import { expect, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { storedEvent } from '../support/events.js';
+import { pixelSummary } from '../support/summaries.js';
 
-function summary(values: number[]): ModelSummary {
-  const sketch = new ValueSketch();
-  const moments = new Moments();
-  for (const v of values) {
-    sketch.add(v);
-    moments.add(v);
-  }
-  return {
-    predictions: 25,
-    inputs: { x: { moments: moments.toJSON(), sketch: sketch.toJSON() } },
-    outputs: { y: { classes: [20, 5] } },
-  };
-}
+const summary = (values: number[]) => pixelSummary(values, [20, 5], { predictions: 25 });
 
 /** Summary events: stored once by id, their sketches kept whole, read back by day and time order; baselines upserted. */
 export function summariesContract(fresh: () => Promise<Store>): void {

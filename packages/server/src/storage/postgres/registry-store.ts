@@ -2,7 +2,13 @@ import type pg from 'pg';
 import { readRange, splitChunks } from '../model-chunks.js';
 import type { BaselineRecord, ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
 import type { RegistryStore } from '../registry-store.js';
-import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
+import {
+  alreadyPublished,
+  type BaselineRow,
+  baselineFromRow,
+  bytesOf,
+  type ModelVersionRow,
+} from '../row-mapping.js';
 import { toRecord } from './database.js';
 
 export class PostgresRegistryStore implements RegistryStore {
@@ -126,24 +132,10 @@ export class PostgresRegistryStore implements RegistryStore {
   }
 
   async baseline(name: string, version: string, variant: string): Promise<BaselineRecord | undefined> {
-    const { rows } = await this.pool.query<{
-      summary: BaselineRecord['summary'];
-      thresholds: BaselineRecord['thresholds'] | null;
-      created_at: string;
-    }>(
+    const { rows } = await this.pool.query<BaselineRow>(
       'SELECT summary, thresholds, created_at FROM model_baselines WHERE name = $1 AND version = $2 AND variant = $3',
       [name, version, variant],
     );
-    const row = rows[0];
-    return row
-      ? {
-          name,
-          version,
-          variant,
-          summary: row.summary,
-          ...(row.thresholds ? { thresholds: row.thresholds } : {}),
-          createdAt: Number(row.created_at),
-        }
-      : undefined;
+    return rows[0] ? baselineFromRow({ name, version, variant }, rows[0]) : undefined;
   }
 }

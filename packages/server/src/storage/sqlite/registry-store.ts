@@ -1,7 +1,13 @@
 import { readRange, splitChunks } from '../model-chunks.js';
 import type { BaselineRecord, ChannelRecord, ModelVersionRecord, VersionStatus } from '../records.js';
 import type { RegistryStore } from '../registry-store.js';
-import { alreadyPublished, bytesOf, type ModelVersionRow } from '../row-mapping.js';
+import {
+  alreadyPublished,
+  type BaselineRow,
+  baselineFromRow,
+  bytesOf,
+  type ModelVersionRow,
+} from '../row-mapping.js';
 import { type SqliteDatabase, toRecord } from './database.js';
 
 export class SqliteRegistryStore implements RegistryStore {
@@ -111,18 +117,7 @@ export class SqliteRegistryStore implements RegistryStore {
       .prepare(
         'SELECT summary, thresholds, created_at FROM model_baselines WHERE name = ? AND version = ? AND variant = ?',
       )
-      .get(name, version, variant) as
-      | { summary: string; thresholds: string | null; created_at: number }
-      | undefined;
-    return row
-      ? {
-          name,
-          version,
-          variant,
-          summary: JSON.parse(row.summary),
-          ...(row.thresholds ? { thresholds: JSON.parse(row.thresholds) } : {}),
-          createdAt: row.created_at,
-        }
-      : undefined;
+      .get(name, version, variant) as BaselineRow | undefined;
+    return row ? baselineFromRow({ name, version, variant }, row) : undefined;
   }
 }
