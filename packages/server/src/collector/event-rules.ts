@@ -78,7 +78,7 @@ export function checkEvent(
     return ['ts', `ts is more than 30 days before the server's time; events that old are not accepted`];
   if (ts > now + MAX_EVENT_LEAD_MS)
     return ['ts', `ts is more than 1 day after the server's time; check the device clock`];
-  // A summary's sketches are kept apart from the event row (model_summaries), so they are checked
+  // A summary's sketches are merged into summary_days, not kept in the event row, so they are checked
   // here, on arrival, rather than by the content rules a rebuild re-applies to stored rows.
   if (e.type === 'summary') {
     const broken = checkModelSummary(e.summary);

@@ -47,7 +47,7 @@ export async function armDrift(
         version: arm.version,
         variant: variant || null,
         livePredictions: live.predictions,
-        summaries: group.length,
+        summaries: group.reduce((n, r) => n + r.summaries, 0),
         baseline: baseline !== undefined,
         thresholds,
       };

@@ -72,7 +72,7 @@ export interface EventStore {
    * first exposed in each bucket.
    */
   timeline(experiment: string, bucketMs: number): Promise<TimelinePoint[]>;
-  /** The summary events of the experiment with ts in [from, to), in time order (drift reports). */
+  /** The experiment's merged summary days in [from, to), by day, arm, version and variant (drift reports). */
   summaries(experiment: string, from: number, to: number): Promise<StoredSummary[]>;
   /** Every exposure of the experiment with what followed it, in time order (contextual policies, OPE). */
   decisionLog(experiment: string): Promise<DecisionOutcome[]>;

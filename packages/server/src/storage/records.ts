@@ -38,7 +38,7 @@ export interface EventRecord {
   sampleRate: number | null;
   /** A contextual experiment's device class, as the device sent it; null elsewhere. */
   context?: string | null;
-  /** A `summary` event's sketches, as it arrived; kept in model_summaries, not in the event row. */
+  /** A `summary` event's sketches, as it arrived; merged into summary_days, not kept in the event row. */
   summary?: ModelSummary | null;
 }
 
@@ -188,11 +188,15 @@ export interface BaselineRecord {
   createdAt: number;
 }
 
-/** One stored summary event's sketches. */
+/** One arm's summaries of one file for one UTC day, merged at ingest (summary-days.ts). */
 export interface StoredSummary {
   arm: string;
   modelVersion: string;
+  /** null for the version's base file. */
   variant: string | null;
-  ts: number;
+  /** The UTC day's first millisecond. */
+  day: number;
   summary: ModelSummary;
+  /** Summary events merged into it. */
+  summaries: number;
 }

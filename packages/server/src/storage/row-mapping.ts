@@ -13,6 +13,7 @@ import type {
   ModelVersionRecord,
   PolicySnapshot,
   StopRecord,
+  StoredSummary,
   TaskRecord,
   TaskStatus,
   TimelinePoint,
@@ -329,5 +330,26 @@ export function baselineFromRow(
     summary: json(row.summary),
     ...(row.thresholds ? { thresholds: json(row.thresholds) } : {}),
     createdAt: Number(row.created_at),
+  };
+}
+
+/** A summary_days row (summary as text on SQLite, jsonb on Postgres; day a bigint string there). */
+export interface SummaryDayRow {
+  arm: string;
+  model_version: string;
+  variant: string;
+  day: number | string;
+  summary: StoredSummary['summary'] | string;
+  summaries: number;
+}
+
+export function summaryFromRow(r: SummaryDayRow): StoredSummary {
+  return {
+    arm: r.arm,
+    modelVersion: r.model_version,
+    variant: r.variant === '' ? null : r.variant,
+    day: Number(r.day),
+    summary: json(r.summary),
+    summaries: r.summaries,
   };
 }

@@ -1,3 +1,4 @@
+import { mergeSummaries } from '@edgewise/protocol';
 import { expect, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { storedEvent } from '../support/events.js';
@@ -5,17 +6,24 @@ import { pixelSummary } from '../support/summaries.js';
 
 const summary = (values: number[]) => pixelSummary(values, [20, 5], { predictions: 25 });
 
-/** Summary events: stored once by id, their sketches kept whole, read back by day and time order; baselines upserted. */
+/** Summary events: merged once by id into day rows, read back by day; baselines upserted. */
 export function summariesContract(fresh: () => Promise<Store>): void {
-  it('keeps each summary event’s sketches once, and reads them back for a time range', async () => {
+  it('merges each summary event once into its arm, file and UTC day, and reads the days back', async () => {
     const store = await fresh();
     const day = Date.parse('2026-11-25T00:00:00Z');
-    const a = storedEvent({
+    const a1 = storedEvent({
       type: 'summary',
       experiment: 'm',
       arm: 'a',
       ts: day + 1000,
       summary: summary([0.1, 0.5]),
+    });
+    const a2 = storedEvent({
+      type: 'summary',
+      experiment: 'm',
+      arm: 'a',
+      ts: day + 5000,
+      summary: summary([0.9]),
     });
     const b = storedEvent({
       type: 'summary',
@@ -32,13 +40,22 @@ export function summariesContract(fresh: () => Promise<Store>): void {
       ts: day + 86_400_000,
       summary: summary([9]),
     });
-    expect(await store.events.ingest([a, b, late])).toEqual({ accepted: 3, duplicates: 0 });
-    expect(await store.events.ingest([a])).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await store.events.ingest([a1, b, late])).toEqual({ accepted: 3, duplicates: 0 });
+    // A later batch merges into the same day row; a retry merges nothing.
+    expect(await store.events.ingest([a2, a1])).toEqual({ accepted: 1, duplicates: 1 });
     const rows = await store.events.summaries('m', day, day + 86_400_000);
     expect(rows).toEqual([
-      { arm: 'a', modelVersion: a.modelVersion, variant: null, ts: day + 1000, summary: a.summary },
-      { arm: 'b', modelVersion: b.modelVersion, variant: 'int8', ts: day + 2000, summary: b.summary },
+      {
+        arm: 'a',
+        modelVersion: a1.modelVersion,
+        variant: null,
+        day,
+        summary: mergeSummaries(a1.summary!, a2.summary!),
+        summaries: 2,
+      },
+      { arm: 'b', modelVersion: b.modelVersion, variant: 'int8', day, summary: b.summary, summaries: 1 },
     ]);
+    expect((await store.events.summaries('m', day + 86_400_000, day + 2 * 86_400_000))[0]?.summaries).toBe(1);
     expect(await store.events.summaries('other', day, day + 86_400_000)).toEqual([]);
   });
 

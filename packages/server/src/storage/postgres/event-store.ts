@@ -31,6 +31,8 @@ import {
   EVENT_COLUMNS,
   type EventRow,
   mergeUserBuckets,
+  type SummaryDayRow,
+  summaryFromRow,
   type TimelineRow,
   type TotalsRow,
 } from '../row-mapping.js';
@@ -103,24 +105,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async summaries(experiment: string, from: number, to: number): Promise<StoredSummary[]> {
-    const { rows } = await this.pool.query<{
-      arm: string;
-      model_version: string;
-      variant: string | null;
-      ts: string;
-      summary: StoredSummary['summary'];
-    }>(
-      `SELECT arm, model_version, variant, ts, summary FROM model_summaries
-       WHERE experiment = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id`,
+    const { rows } = await this.pool.query<SummaryDayRow>(
+      `SELECT arm, model_version, variant, day, summary, summaries FROM summary_days
+       WHERE experiment = $1 AND day >= $2 AND day < $3 ORDER BY day, arm, model_version, variant`,
       [experiment, from, to],
     );
-    return rows.map((r) => ({
-      arm: r.arm,
-      modelVersion: r.model_version,
-      variant: r.variant,
-      ts: Number(r.ts),
-      summary: r.summary,
-    }));
+    return rows.map(summaryFromRow);
   }
 
   async experimentsWithEvents(): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { emptySummary } from '@edgewise/protocol';
 import type pg from 'pg';
 import { acceptedPerBatch, firstSeen } from '../aggregate-deltas.js';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../fold-events.js';
 import type { EventRecord } from '../records.js';
 import type { DecisionRow, UserRow } from '../row-mapping.js';
+import { mergeDay, type SummaryDay, summaryDayKey, summaryDaysOf } from '../summary-days.js';
 import { toRecord } from './database.js';
 
 const EVENT_COLUMNS = `id, type, user_id, experiment, arm, probability, model_version, value, latency_ms, ts,
@@ -180,28 +182,76 @@ export async function insertGroup(
     }));
     const stored = unique.filter((e) => inserted.has(e.id));
     await writeFolded(client, foldEvents(stored, users, decisions, ineligible));
-    const summaries = stored.filter((e) => e.summary);
-    // Only batches with summary events (a few per device a day) pay this round trip.
-    if (summaries.length > 0) {
-      const s = <K extends keyof EventRecord>(k: K) => summaries.map((e) => e[k]);
-      await client.query({
-        name: 'edgewise-ingest-summaries',
-        text: `INSERT INTO model_summaries (id, experiment, arm, model_version, variant, ts, summary)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::jsonb[])
-               ON CONFLICT (id) DO NOTHING`,
-        values: [
-          s('id'),
-          s('experiment'),
-          s('arm'),
-          s('modelVersion'),
-          s('variant'),
-          s('ts'),
-          summaries.map((e) => JSON.stringify(e.summary)),
-        ],
-      });
-    }
+    await mergeSummaryDays(client, stored);
   }
   return acceptedPerBatch(batches.length, owner, inserted);
+}
+
+/**
+ * Merges new summary events into their day rows, for batches that have any (a few per device a
+ * day): the upsert creates a missing row and locks it either way (in key order, so replicas wait
+ * rather than deadlock) and returns what it holds; the update writes the merge.
+ */
+async function mergeSummaryDays(client: pg.PoolClient, stored: readonly EventRecord[]): Promise<void> {
+  const days = summaryDaysOf(stored);
+  if (days.length === 0) return;
+  const col = <K extends keyof SummaryDay>(k: K) => days.map((d) => d[k]);
+  const { rows } = await client.query<{
+    experiment: string;
+    day: string;
+    arm: string;
+    model_version: string;
+    variant: string;
+    summary: SummaryDay['summary'];
+    summaries: number;
+  }>({
+    name: 'edgewise-ingest-summary-days-lock',
+    text: `INSERT INTO summary_days AS s (experiment, day, arm, model_version, variant, summary, summaries)
+           SELECT experiment, day, arm, model_version, variant, $6::jsonb, 0
+           FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+             AS t (experiment, day, arm, model_version, variant)
+           ON CONFLICT (experiment, day, arm, model_version, variant) DO UPDATE SET summaries = s.summaries
+           RETURNING experiment, day, arm, model_version, variant, summary, summaries`,
+    values: [
+      col('experiment'),
+      col('day'),
+      col('arm'),
+      col('modelVersion'),
+      col('variant'),
+      JSON.stringify(emptySummary()),
+    ],
+  });
+  const held = new Map(
+    rows.map((r) => [
+      summaryDayKey({
+        experiment: r.experiment,
+        day: Number(r.day),
+        arm: r.arm,
+        modelVersion: r.model_version,
+        variant: r.variant,
+      }),
+      { summary: r.summary, summaries: r.summaries },
+    ]),
+  );
+  const merged = days.map((d) => mergeDay(held.get(summaryDayKey(d)), d));
+  const m = <K extends keyof SummaryDay>(k: K) => merged.map((d) => d[k]);
+  await client.query({
+    name: 'edgewise-ingest-summary-days-write',
+    text: `UPDATE summary_days AS s SET summary = t.summary, summaries = t.summaries
+           FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::int[])
+             AS t (experiment, day, arm, model_version, variant, summary, summaries)
+           WHERE s.experiment = t.experiment AND s.day = t.day AND s.arm = t.arm
+             AND s.model_version = t.model_version AND s.variant = t.variant`,
+    values: [
+      m('experiment'),
+      m('day'),
+      m('arm'),
+      m('modelVersion'),
+      m('variant'),
+      merged.map((d) => JSON.stringify(d.summary)),
+      m('summaries'),
+    ],
+  });
 }
 
 /**

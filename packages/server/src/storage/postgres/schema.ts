@@ -309,20 +309,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE rate_limits SET UNLOGGED;
   `,
-  // Model monitoring: each summary event's sketches (kept apart from the event row, read by the drift
-  // report a day at a time) and each model version's baseline summary, set at publish. `variant` is
-  // '' for a version's base file.
+  // Model monitoring: the summary events' sketches merged per arm, file and UTC day at ingest
+  // (summary-days.ts), so drift reads a row per arm and file; and each file's baseline summary.
+  // `variant` is '' for a version's base file.
   `
-  CREATE TABLE model_summaries (
-    id TEXT PRIMARY KEY,
+  CREATE TABLE summary_days (
     experiment TEXT NOT NULL,
     arm TEXT NOT NULL,
     model_version TEXT NOT NULL,
-    variant TEXT,
-    ts BIGINT NOT NULL,
-    summary JSONB NOT NULL
+    variant TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    summary JSONB NOT NULL,
+    summaries INTEGER NOT NULL,
+    PRIMARY KEY (experiment, day, arm, model_version, variant)
   );
-  CREATE INDEX model_summaries_experiment_ts ON model_summaries (experiment, ts);
   CREATE TABLE model_baselines (
     name TEXT NOT NULL,
     version TEXT NOT NULL,

@@ -30,6 +30,8 @@ import {
   EVENT_COLUMNS,
   type EventRow,
   mergeUserBuckets,
+  type SummaryDayRow,
+  summaryFromRow,
   type TimelineRow,
   type TotalsRow,
 } from '../row-mapping.js';
@@ -116,23 +118,11 @@ export class SqliteEventStore implements EventStore {
   async summaries(experiment: string, from: number, to: number): Promise<StoredSummary[]> {
     const rows = this.db
       .prepare(
-        `SELECT arm, model_version, variant, ts, summary FROM model_summaries
-         WHERE experiment = ? AND ts >= ? AND ts < ? ORDER BY ts, id`,
+        `SELECT arm, model_version, variant, day, summary, summaries FROM summary_days
+         WHERE experiment = ? AND day >= ? AND day < ? ORDER BY day, arm, model_version, variant`,
       )
-      .all(experiment, from, to) as {
-      arm: string;
-      model_version: string;
-      variant: string | null;
-      ts: number;
-      summary: string;
-    }[];
-    return rows.map((r) => ({
-      arm: r.arm,
-      modelVersion: r.model_version,
-      variant: r.variant,
-      ts: r.ts,
-      summary: JSON.parse(r.summary),
-    }));
+      .all(experiment, from, to) as SummaryDayRow[];
+    return rows.map(summaryFromRow);
   }
 
   async experimentsWithEvents(): Promise<string[]> {

@@ -18,6 +18,7 @@ import {
 } from '../fold-events.js';
 import type { EventRecord } from '../records.js';
 import type { DecisionRow, UserRow } from '../row-mapping.js';
+import { mergeDay, summaryDaysOf } from '../summary-days.js';
 import { type SqliteDatabase, toRecord } from './database.js';
 import { MultiRowInsert } from './multi-row.js';
 
@@ -54,7 +55,8 @@ export class SqliteIngest {
   private readonly bumpArms;
   private readonly bumpTotals;
   private readonly bumpRollups;
-  private readonly insertSummaries;
+  private readonly selectSummaryDay;
+  private readonly writeSummaryDay;
 
   constructor(db: SqliteDatabase) {
     this.insertEvents = new MultiRowInsert(
@@ -100,11 +102,13 @@ export class SqliteIngest {
       1 + TOTAL_KEYS.length,
       `ON CONFLICT (experiment) DO UPDATE SET ${addExcluded(UNATTRIBUTED_COUNTERS, 'experiment_totals')}`,
     );
-    this.insertSummaries = new MultiRowInsert(
-      db,
-      'INSERT INTO model_summaries (id, experiment, arm, model_version, variant, ts, summary)',
-      7,
-      'ON CONFLICT (id) DO NOTHING',
+    this.selectSummaryDay = db.prepare(
+      `SELECT summary, summaries FROM summary_days
+       WHERE experiment = ? AND day = ? AND arm = ? AND model_version = ? AND variant = ?`,
+    );
+    this.writeSummaryDay = db.prepare(
+      `INSERT OR REPLACE INTO summary_days (experiment, day, arm, model_version, variant, summary, summaries)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.bumpRollups = new MultiRowInsert(
       db,
@@ -150,22 +154,21 @@ export class SqliteIngest {
         .map((r) => r.id),
     );
     if (inserted.size > 0) {
-      this.fold(unique.filter((e) => inserted.has(e.id)));
-      this.insertSummaries.run(
-        unique
-          .filter((e) => e.summary && inserted.has(e.id))
-          .map((e) => [
-            e.id,
-            e.experiment,
-            e.arm,
-            e.modelVersion,
-            e.variant,
-            e.ts,
-            JSON.stringify(e.summary),
-          ]),
-      );
+      const stored = unique.filter((e) => inserted.has(e.id));
+      this.fold(stored);
+      this.mergeSummaryDays(stored);
     }
     return acceptedPerBatch(batches.length, owner, inserted);
+  }
+
+  /** Merges new summary events into their day rows: a read and a write per (arm, file, day) touched. */
+  private mergeSummaryDays(stored: readonly EventRecord[]): void {
+    for (const added of summaryDaysOf(stored)) {
+      const key = [added.experiment, added.day, added.arm, added.modelVersion, added.variant];
+      const row = this.selectSummaryDay.get(...key) as { summary: string; summaries: number } | undefined;
+      const merged = mergeDay(row && { summary: JSON.parse(row.summary), summaries: row.summaries }, added);
+      this.writeSummaryDay.run(...key, JSON.stringify(merged.summary), merged.summaries);
+    }
   }
 
   /** Folds events already in the events table into the derived rows (ingest, and a rebuild's pages). */

@@ -276,19 +276,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
          COALESCE(SUM(CASE WHEN type = 'reward' THEN COALESCE(value, 0) * COALESCE(value, 0) END), 0)
   FROM events WHERE type IN ('exposure', 'reward') GROUP BY 1, 2, 3;
   `,
-  // 8: model monitoring: each summary event's sketches (kept apart from the event row, read by the
-  // drift report a day at a time) and each model version's baseline summary, set at publish.
+  // 8: model monitoring: the summary events' sketches merged per arm, file and UTC day at ingest
+  // (summary-days.ts), so drift reads a row per arm and file; and each file's baseline summary.
   `
-  CREATE TABLE model_summaries (
-    id TEXT PRIMARY KEY,
+  CREATE TABLE summary_days (
     experiment TEXT NOT NULL,
     arm TEXT NOT NULL,
     model_version TEXT NOT NULL,
-    variant TEXT,
-    ts INTEGER NOT NULL,
-    summary TEXT NOT NULL
+    variant TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    summaries INTEGER NOT NULL,
+    PRIMARY KEY (experiment, day, arm, model_version, variant)
   ) WITHOUT ROWID;
-  CREATE INDEX model_summaries_experiment_ts ON model_summaries (experiment, ts);
   CREATE TABLE model_baselines (
     name TEXT NOT NULL,
     version TEXT NOT NULL,
