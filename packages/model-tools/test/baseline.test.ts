@@ -65,6 +65,27 @@ describe('edgewise-models baseline', () => {
     expect(top.max).toBeLessThanOrEqual(1);
   });
 
+  it('keeps the drift thresholds given for this file', async () => {
+    const out = join(dir, 'thresholds.json');
+    const r = await edgewiseModels(
+      'baseline',
+      model,
+      csv,
+      '--name',
+      'mnist',
+      '--version',
+      '1.0.0',
+      '--max-psi',
+      '0.4',
+      '--max-ks',
+      '0.3',
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8')).thresholds).toEqual({ psi: 0.4, ks: 0.3 });
+  });
+
   it('refuses what it cannot do with exit code 2 and says what to pass', async () => {
     const noTarget = await edgewiseModels('baseline', model, csv, '--name', 'mnist', '--version', '1.0.0');
     expect(noTarget.code).toBe(2);

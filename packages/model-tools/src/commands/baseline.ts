@@ -2,12 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseNumericCsv } from '../batch/csv.js';
 import { ModelToolsError } from '../errors.js';
 import { computeBaseline, putBaseline } from '../publish/baseline.js';
-import { parseCommandArgs } from './args.js';
+import { numberOption, parseCommandArgs } from './args.js';
 import { readInput, sniffFormat } from './read-model.js';
 
 export const baselineUsage =
   'baseline <model.onnx> <data.csv> --name N --version V [--variant int8] [--output-kind classes|values] ' +
-  '[--input NAME] [--output NAME] (--out baseline.json | --server URL --token T)';
+  '[--input NAME] [--output NAME] [--max-psi 0.25] [--max-ks 0.2] (--out baseline.json | --server URL --token T)';
 
 /** The options `publish --baseline` shares with this command. */
 export const BASELINE_OPTIONS = {
@@ -15,7 +15,19 @@ export const BASELINE_OPTIONS = {
   'output-kind': { type: 'string' },
   input: { type: 'string' },
   output: { type: 'string' },
+  'max-psi': { type: 'string' },
+  'max-ks': { type: 'string' },
 } as const;
+
+/** The drift thresholds the flags set for this file (the server's defaults otherwise). */
+function thresholdsOf(values: Record<string, unknown>): { psi?: number; ks?: number } | undefined {
+  const out: { psi?: number; ks?: number } = {};
+  if (values['max-psi'] !== undefined)
+    out.psi = numberOption('max-psi', values['max-psi'] as string, 0.25, [1e-6, 100]);
+  if (values['max-ks'] !== undefined)
+    out.ks = numberOption('max-ks', values['max-ks'] as string, 0.2, [1e-6, 1]);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
 
 /** Runs the model over the CSV's rows and stores the summary as the version's baseline (drift is measured against it). */
 export async function runBaseline(
@@ -47,6 +59,7 @@ export async function runBaseline(
     ...(typeof values.output === 'string' ? { outputName: values.output } : {}),
   });
   const variant = typeof values.variant === 'string' ? values.variant : undefined;
+  const thresholds = thresholdsOf(values);
   const what = `baseline of ${target.name}@${target.version}${variant ? ` (${variant})` : ''}: ${summary.predictions} rows, monitor { inputs: ['${inputName}'], outputs: { ${outputName}: '${kind}' } }`;
   if (to.server) {
     if (!to.token)
@@ -54,7 +67,13 @@ export async function runBaseline(
         'BAD_ARGUMENT',
         'storing a baseline on a server needs --token (the admin token)',
       );
-    await putBaseline(to.server, to.token, { ...target, ...(variant ? { variant } : {}) }, summary);
+    await putBaseline(
+      to.server,
+      to.token,
+      { ...target, ...(variant ? { variant } : {}) },
+      summary,
+      thresholds,
+    );
     console.log(`stored the ${what} on ${to.server}`);
     return;
   }
@@ -65,7 +84,7 @@ export async function runBaseline(
     );
   await writeFile(
     to.out,
-    `${JSON.stringify({ name: target.name, version: target.version, ...(variant ? { variant } : {}), summary })}\n`,
+    `${JSON.stringify({ name: target.name, version: target.version, ...(variant ? { variant } : {}), ...(thresholds ? { thresholds } : {}), summary })}\n`,
   );
   console.log(`wrote the ${what} to ${to.out}`);
 }

@@ -36,12 +36,13 @@ export async function computeBaseline(
   return { summary: builder.build(), inputName: result.inputName, outputName: result.outputName };
 }
 
-/** PUT /v1/models/:name/:version/baseline on a server (the admin token), the variant's when given. */
+/** PUT /v1/models/:name/:version/baseline on a server (the admin token), the variant's when given, with its drift thresholds. */
 export async function putBaseline(
   server: string,
   token: string,
   target: { name: string; version: string; variant?: string },
   summary: ModelSummary,
+  thresholds?: { psi?: number; ks?: number },
 ): Promise<void> {
   const url = new URL(
     `/v1/models/${encodeURIComponent(target.name)}/${encodeURIComponent(target.version)}/baseline`,
@@ -52,7 +53,11 @@ export async function putBaseline(
     response = await fetch(url, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ summary, ...(target.variant ? { variant: target.variant } : {}) }),
+      body: JSON.stringify({
+        summary,
+        ...(target.variant ? { variant: target.variant } : {}),
+        ...(thresholds ? { thresholds } : {}),
+      }),
     });
   } catch (error) {
     throw new ModelToolsError('NETWORK', `cannot reach ${server}: ${(error as Error).message}`);
