@@ -2,6 +2,7 @@
 // rows, merged per arm for a day, and compared with the version's baseline.
 import { MIN_SUMMARY_PREDICTIONS, type ModelSummary } from '@edgewise/protocol';
 import { createRng, sampleBeta } from '@edgewise/stats';
+import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentDefinition } from '../src/storage/records.js';
 import { wireEvent } from './support/events.js';
@@ -22,6 +23,29 @@ const EXPERIMENT: ExperimentDefinition = {
 const summaryOf = (pixels: readonly number[], classes: number[], predictions = 40) =>
   pixelSummary(pixels, classes, { predictions });
 
+/** A summary event of the experiment's arm, a minute before the server's pinned time. */
+const summaryEvent = (experiment: string, arm: string, summary: ModelSummary | undefined, variant?: string) =>
+  wireEvent({
+    type: 'summary',
+    experiment,
+    arm,
+    modelVersion: '1.0.0',
+    ts: new Date(TEST_NOW - 60_000).toISOString(),
+    ...(summary ? { summary } : {}),
+    ...(variant ? { variant } : {}),
+  });
+
+const postEvents = (app: FastifyInstance, events: object[]) =>
+  app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
+
+const putBaseline = (app: FastifyInstance, summary: ModelSummary, variant?: string) =>
+  app.inject({
+    method: 'PUT',
+    url: '/v1/models/mnist/1.0.0/baseline',
+    headers: adminHeaders,
+    payload: { summary, ...(variant ? { variant } : {}) },
+  });
+
 describe('drift API', () => {
   const rng = createRng(11);
   const pixels = (n: number, invert: boolean) =>
@@ -34,41 +58,22 @@ describe('drift API', () => {
     const app = await testServer({ modelsRoot, experiments: [EXPERIMENT] });
     const baseline = summaryOf(pixels(4000, false), [100, 110, 95, 105, 90, 100, 98, 102, 100, 100], 1000);
     for (const variant of [undefined, 'int8']) {
-      const res = await app.inject({
-        method: 'PUT',
-        url: '/v1/models/mnist/1.0.0/baseline',
-        headers: adminHeaders,
-        payload: { summary: baseline, ...(variant ? { variant } : {}) },
-      });
+      const res = await putBaseline(app, baseline, variant);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ name: 'mnist', version: '1.0.0', predictions: 1000 });
     }
-    const ts = new Date(TEST_NOW - 60_000).toISOString();
-    const summaryEvent = (arm: string, summary: ModelSummary, variant?: string) =>
-      wireEvent({
-        type: 'summary',
-        experiment: 'digits',
-        arm,
-        modelVersion: '1.0.0',
-        ts,
-        summary,
-        ...(variant ? { variant } : {}),
-      });
+    const event = (arm: string, summary: ModelSummary, variant?: string) =>
+      summaryEvent('digits', arm, summary, variant);
     const events = [
-      summaryEvent('plain', summaryOf(pixels(1500, false), [10, 11, 9, 10, 9, 10, 10, 11, 10, 10])),
-      summaryEvent('plain', summaryOf(pixels(1500, false), [9, 10, 10, 11, 10, 9, 10, 10, 11, 10])),
-      summaryEvent('inverted', summaryOf(pixels(1500, true), [2, 80, 2, 2, 2, 2, 2, 2, 2, 4]), 'int8'),
-      summaryEvent('inverted', summaryOf(pixels(1500, true), [1, 85, 2, 2, 2, 1, 2, 2, 1, 2]), 'int8'),
+      event('plain', summaryOf(pixels(1500, false), [10, 11, 9, 10, 9, 10, 10, 11, 10, 10])),
+      event('plain', summaryOf(pixels(1500, false), [9, 10, 10, 11, 10, 9, 10, 10, 11, 10])),
+      event('inverted', summaryOf(pixels(1500, true), [2, 80, 2, 2, 2, 2, 2, 2, 2, 4]), 'int8'),
+      event('inverted', summaryOf(pixels(1500, true), [1, 85, 2, 2, 2, 1, 2, 2, 1, 2]), 'int8'),
     ];
-    const posted = await app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      headers: writeHeaders,
-      payload: { events },
-    });
+    const posted = await postEvents(app, events);
     expect(posted.json()).toEqual({ accepted: 4, duplicates: 0 });
     // A retry changes nothing.
-    await app.inject({ method: 'POST', url: '/v1/events', headers: writeHeaders, payload: { events } });
+    await postEvents(app, events);
 
     const drift = await app.inject({ method: 'GET', url: '/v1/experiments/digits/drift?day=2026-11-25' });
     expect(drift.statusCode).toBe(200);
@@ -116,41 +121,10 @@ describe('drift API', () => {
   it('refuses a summary under the minimum count and a baseline for a version that does not exist', async () => {
     const app = await testServer({ modelsRoot, experiments: [EXPERIMENT] });
     const small = summaryOf([0.1, 0.2], [1, 1], MIN_SUMMARY_PREDICTIONS - 1);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      headers: writeHeaders,
-      payload: {
-        events: [
-          wireEvent({
-            type: 'summary',
-            experiment: 'digits',
-            arm: 'plain',
-            modelVersion: '1.0.0',
-            ts: new Date(TEST_NOW).toISOString(),
-            summary: small,
-          }),
-        ],
-      },
-    });
+    const res = await postEvents(app, [summaryEvent('digits', 'plain', small)]);
     expect(res.statusCode).toBe(207);
     expect(res.json().rejected[0]).toMatchObject({ field: 'events[0].summary.predictions' });
-    const missing = await app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      headers: writeHeaders,
-      payload: {
-        events: [
-          wireEvent({
-            type: 'summary',
-            experiment: 'digits',
-            arm: 'plain',
-            modelVersion: '1.0.0',
-            ts: new Date(TEST_NOW).toISOString(),
-          }),
-        ],
-      },
-    });
+    const missing = await postEvents(app, [summaryEvent('digits', 'plain', undefined)]);
     expect(missing.statusCode).toBe(400);
     const noVersion = await app.inject({
       method: 'PUT',
@@ -168,12 +142,7 @@ describe('drift API', () => {
     expect(notAdmin.statusCode).toBe(403);
     const badSketch = summaryOf([0.1], [1]);
     badSketch.inputs.pixels!.sketch.count = 99;
-    const bad = await app.inject({
-      method: 'PUT',
-      url: '/v1/models/mnist/1.0.0/baseline',
-      headers: adminHeaders,
-      payload: { summary: badSketch },
-    });
+    const bad = await putBaseline(app, badSketch);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/body.summary.inputs.pixels.sketch.count must equal/);
     const none = await app.inject({ method: 'GET', url: '/v1/experiments/digits/drift' });
@@ -192,33 +161,16 @@ describe('drift API', () => {
     };
     const app = await testServer({ modelsRoot, experiments: [guarded] });
     const baseline = summaryOf(pixels(4000, false), [100, 110, 95, 105, 90, 100, 98, 102, 100, 100], 1000);
-    for (const variant of [undefined, 'int8'])
-      await app.inject({
-        method: 'PUT',
-        url: '/v1/models/mnist/1.0.0/baseline',
-        headers: adminHeaders,
-        payload: { summary: baseline, ...(variant ? { variant } : {}) },
-      });
-    const ts = new Date(TEST_NOW - 60_000).toISOString();
+    for (const variant of [undefined, 'int8']) await putBaseline(app, baseline, variant);
     const send = (arm: string, invert: boolean, variant?: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: writeHeaders,
-        payload: {
-          events: [
-            wireEvent({
-              type: 'summary',
-              experiment: guarded.key,
-              arm,
-              modelVersion: '1.0.0',
-              ts,
-              summary: summaryOf(pixels(1500, invert), [10, 11, 9, 10, 9, 10, 10, 11, 10, 10]),
-              ...(variant ? { variant } : {}),
-            }),
-          ],
-        },
-      });
+      postEvents(app, [
+        summaryEvent(
+          guarded.key,
+          arm,
+          summaryOf(pixels(1500, invert), [10, 11, 9, 10, 9, 10, 10, 11, 10, 10]),
+          variant,
+        ),
+      ]);
     await send('plain', false);
     await send('inverted', true, 'int8');
     // 40 predictions are too few for this guardrail: it waits.
