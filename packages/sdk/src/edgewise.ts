@@ -2,7 +2,6 @@ import type { Attributes, DeviceClass } from '@edgewise/protocol';
 import {
   checkAttributes,
   checkConfig,
-  checkMonitor,
   type EdgewiseConfig,
   type EdgewiseNotice,
   type LoadBytesOptions,
@@ -357,7 +356,7 @@ export class Edgewise {
         );
       return open(undefined);
     }
-    const monitor = options.monitor ? checkMonitor(options.monitor) : undefined;
+    const { monitor } = options;
     const loadArm = async () =>
       this.#parts.loadInExperiment({
         ...(await this.#experiment(key)),

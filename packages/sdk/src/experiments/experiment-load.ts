@@ -13,6 +13,7 @@ import {
 import type { EventQueue } from '../events/event-queue.js';
 import type { HealthEventType } from '../events/event-types.js';
 import type { Model, PredictionObserver } from '../model.js';
+import { checkMonitor } from '../monitoring/check-monitor.js';
 import { summaryObserver } from '../monitoring/summary-observer.js';
 import { controlArm } from './assign-arm.js';
 import { checkRewardValue } from './experiment-config.js';
@@ -54,7 +55,7 @@ export interface ExperimentLoad {
   predictionSampleRate?: number;
   /** Source of randomness for sampling (tests pin it). Default Math.random. */
   random?: () => number;
-  /** Summaries of the arm's predictions to send (checked; `every` filled in). */
+  /** Summaries of the arm's predictions to send: the load option, checked here (CONFIG). */
   monitor?: MonitorOptions;
 }
 
@@ -82,6 +83,7 @@ export function chooseFor(
  * `ineligible` event saying why, so a variant that fails on many devices shows in the results.
  */
 export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
+  const monitor = x.monitor ? checkMonitor(x.monitor) : undefined;
   const assignment = await chooseFor(x);
   const control = controlArm(x.config, undefined, assignment.reason);
   // Outside the experiment: control's files, nothing logged, rewards recorded nowhere.
@@ -114,9 +116,9 @@ export async function loadInExperiment(x: ExperimentLoad): Promise<Model> {
       },
       onPredictError: (error) => report('error', errorDetails(error)),
       onHealth: report,
-      ...(x.monitor
+      ...(monitor
         ? {
-            observer: summaryObserver(x.monitor, (summary) => {
+            observer: summaryObserver(monitor, (summary) => {
               if (decision) void x.queue?.enqueue(summaryEvent(decision, summary)).catch(() => undefined);
             }),
           }

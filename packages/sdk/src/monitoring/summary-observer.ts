@@ -1,6 +1,7 @@
 import { MIN_SUMMARY_PREDICTIONS, type ModelSummary, SummaryBuilder } from '@edgewise/protocol';
-import { DEFAULT_SUMMARY_EVERY, DEFAULT_SUMMARY_EVERY_MS, type MonitorOptions } from '../edgewise-config.js';
+import type { MonitorOptions } from '../edgewise-config.js';
 import type { PredictionObserver } from '../model.js';
+import { DEFAULT_SUMMARY_EVERY, DEFAULT_SUMMARY_EVERY_MS } from './check-monitor.js';
 
 /**
  * Summarizes a model's predictions as the monitor option asks and hands `send` a summary every

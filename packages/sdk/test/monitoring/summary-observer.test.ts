@@ -1,8 +1,8 @@
 import { MIN_SUMMARY_PREDICTIONS, type ModelSummary } from '@edgewise/protocol';
 import { describe, expect, it } from 'vitest';
-import { checkMonitor } from '../../src/edgewise-config.js';
 import { isEdgewiseError } from '../../src/errors.js';
 import { summaryEvent } from '../../src/events/create-event.js';
+import { checkMonitor } from '../../src/monitoring/check-monitor.js';
 import { summaryObserver } from '../../src/monitoring/summary-observer.js';
 
 const digit = (bright: boolean) => ({
