@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../packages/server/src/index.js';
 import { launchChromium } from './harness/chromium.js';
+import { startCollector } from './harness/collector.js';
 import { defaultMounts } from './harness/paths.js';
 import { type StaticServer, startStaticServer } from './harness/static-server.js';
 
@@ -92,20 +92,12 @@ describe('a contextual bandit serves each device class its own weights', () => {
 
   beforeAll(async () => {
     pages = await startStaticServer({ mounts: defaultMounts, isolated: true });
-    app = await buildServer({
-      writeKeys: [WRITE_KEY],
+    ({ app, api } = await startCollector({
+      writeKey: WRITE_KEY,
       adminToken: ADMIN,
-      corsOrigins: [pages.url],
-      policyIntervalMs: 0,
-      rateLimitPerMinute: 100_000,
-    });
-    api = await app.listen({ host: '127.0.0.1', port: 0 });
-    const created = await fetch(`${api}/v1/experiments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify(experiment),
-    });
-    expect(created.status, await created.text()).toBe(201);
+      origin: pages.url,
+      experiments: [experiment],
+    }));
     browser = await launchChromium();
   });
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../packages/server/src/index.js';
 import { launchChromium } from './harness/chromium.js';
+import { startCollector } from './harness/collector.js';
 
 const KEY = 'pk_dashboard';
 const ADMIN = 'dashboard-admin';
@@ -57,8 +57,6 @@ describe('/dashboard in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    app = await buildServer({ writeKeys: [KEY], adminToken: ADMIN, policyIntervalMs: 0 });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
     const experiment = {
       key: 'checkout-bandit',
       type: 'bandit',
@@ -69,12 +67,11 @@ describe('/dashboard in Chromium', () => {
         { name: 'treatment', model: 'iris', version: '1.0.0-int8', weight: 0.5 },
       ],
     };
-    const created = await fetch(`${url}/v1/experiments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify(experiment),
-    });
-    expect(created.status).toBe(201);
+    ({ app, api: url } = await startCollector({
+      writeKey: KEY,
+      adminToken: ADMIN,
+      experiments: [experiment],
+    }));
     const events = traffic('checkout-bandit');
     for (let i = 0; i < events.length; i += 500) {
       const res = await fetch(`${url}/v1/events`, {

@@ -13,8 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignArm } from '../packages/sdk/src/experiments/assign-arm.js';
-import { buildServer } from '../packages/server/src/index.js';
 import { launchChromium } from './harness/chromium.js';
+import { startCollector } from './harness/collector.js';
 import { defaultMounts, demoModels, repoRoot } from './harness/paths.js';
 import { type StaticServer, startStaticServer } from './harness/static-server.js';
 
@@ -54,21 +54,13 @@ describe('drift: summaries from devices against the version’s baseline', () =>
       JSON.parse(await readFile(join(demoModels, 'expected/mnist.json'), 'utf8')) as { inputs: number[][] }
     ).inputs;
     pages = await startStaticServer({ mounts: defaultMounts, isolated: false });
-    app = await buildServer({
-      writeKeys: [WRITE_KEY],
+    ({ app, api } = await startCollector({
+      writeKey: WRITE_KEY,
       adminToken: ADMIN,
-      corsOrigins: [pages.url],
-      modelsRoot: demoModels,
-      policyIntervalMs: 0,
-      rateLimitPerMinute: 100_000,
-    });
-    api = await app.listen({ host: '127.0.0.1', port: 0 });
-    const created = await fetch(`${api}/v1/experiments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify(experiment),
-    });
-    expect(created.status, await created.text()).toBe(201);
+      origin: pages.url,
+      experiments: [experiment],
+      server: { modelsRoot: demoModels },
+    }));
     // Each arm's file gets its baseline from the CLI, over the held-out digits.
     const csv = join(dir, 'heldout.csv');
     await writeFile(csv, `${digits.map((d) => d.join(',')).join('\n')}\n`);

@@ -11,9 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignArm } from '../packages/sdk/src/experiments/assign-arm.js';
-import { buildServer } from '../packages/server/src/index.js';
 import { slowIris, trappingIris } from './fixtures/guardrails/fixture-models.js';
 import { launchChromium } from './harness/chromium.js';
+import { startCollector } from './harness/collector.js';
 import { defaultMounts, demoModels } from './harness/paths.js';
 import { type StaticServer, startStaticServer } from './harness/static-server.js';
 
@@ -100,22 +100,12 @@ describe('guardrails stop a failing arm and devices move to control without a re
     await writeManifest(dir);
     // Not isolated: one WASM thread, so the trap happens on the worker's own thread.
     pages = await startStaticServer({ mounts: { ...defaultMounts, '/guard/': dir }, isolated: false });
-    app = await buildServer({
-      writeKeys: [WRITE_KEY],
+    ({ app, api } = await startCollector({
+      writeKey: WRITE_KEY,
       adminToken: ADMIN,
-      corsOrigins: [pages.url],
-      policyIntervalMs: 0,
-      rateLimitPerMinute: 100_000,
-    });
-    api = await app.listen({ host: '127.0.0.1', port: 0 });
-    for (const experiment of experiments) {
-      const created = await fetch(`${api}/v1/experiments`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-        body: JSON.stringify(experiment),
-      });
-      expect(created.status, await created.text()).toBe(201);
-    }
+      origin: pages.url,
+      experiments,
+    }));
     browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(`${pages.url}/inference/index.html`);
